@@ -1,0 +1,55 @@
+# Talkies: `make run` serves the demo on http://127.0.0.1:8000, `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint typecheck test-sqlite test-postgres bench install clean
+
+install: $(INSTALLED)
+
+# Reinstall only when the declared dependencies change.
+$(INSTALLED): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Talkies needs Python 3.11 or newer; this is " + sys.version.split()[0]'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(INSTALLED)
+
+run: install
+	$(VENV)/bin/talkies migrate --no-input
+	$(VENV)/bin/talkies demo
+	$(VENV)/bin/talkies serve --host $(HOST) --port $(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install
+	$(VENV)/bin/mypy talkies
+
+test-sqlite: install
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest
+
+# The same suite on PostgreSQL, when TALKIES_TEST_POSTGRES_URL is set or a server answers locally.
+test-postgres: install
+	@url="$${TALKIES_TEST_POSTGRES_URL:-}"; \
+	if [ -z "$$url" ] && $(PY) -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 1)' 2>/dev/null; then \
+		url="postgres://postgres@127.0.0.1:5432/postgres"; \
+	fi; \
+	if [ -z "$$url" ]; then \
+		echo "PostgreSQL tests skipped: set TALKIES_TEST_POSTGRES_URL or run a server on 127.0.0.1:5432."; \
+	else \
+		echo "Running the suite on PostgreSQL ($$url)"; \
+		DATABASE_URL="$$url" $(VENV)/bin/pytest -m "not browser"; \
+	fi
+
+test: lint typecheck test-sqlite test-postgres
+
+bench: install
+	$(PY) bench/thread_read.py
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache .ruff_cache

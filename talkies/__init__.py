@@ -1,0 +1,1 @@
+"""Talkies: self-hosted audience reactions for film and TV publications."""

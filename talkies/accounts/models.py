@@ -1,0 +1,91 @@
+"""Readers and staff (User), the publications they belong to (Site), and per-site roles."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+
+class User(AbstractUser):
+    """A person with an account. Readers, critics and moderators are all users; roles are per site."""
+
+    display_name = models.CharField(max_length=80, blank=True)
+
+    def __str__(self) -> str:
+        return self.public_name
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or self.username
+
+
+class Site(models.Model):
+    """A publication: its own stories, threads, ratings, settings and staff.
+
+    Several sites can share one installation; the film catalogue is shared by all of them because films
+    are facts, while everything readers write belongs to exactly one site.
+    """
+
+    class RatingDisplay(models.TextChoices):
+        STARS = "stars", "5 stars with halves"
+        POINTS = "points", "10 points"
+        PERCENT = "percent", "100 points"
+
+    class CommentSort(models.TextChoices):
+        BEST = "best", "Best"
+        TOP = "top", "Top"
+        NEW = "new", "Newest"
+        OLD = "old", "Oldest"
+        CONTROVERSIAL = "controversial", "Controversial"
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=120)
+    tagline = models.CharField(max_length=200, blank=True)
+    domain = models.CharField(
+        max_length=253, blank=True, help_text="Host name this site answers to (e.g. reelnews.example)."
+    )
+    region = models.CharField(
+        max_length=2,
+        default="US",
+        help_text="ISO 3166 country whose release dates open rating and show status.",
+    )
+    rating_display = models.CharField(max_length=10, choices=RatingDisplay.choices, default=RatingDisplay.STARS)
+    min_ratings_to_show = models.PositiveIntegerField(
+        default=5, help_text="Below this many ratings the audience score says 'not enough ratings yet'."
+    )
+    bayesian_prior_weight = models.PositiveIntegerField(
+        default=10,
+        help_text="m in (v·R + m·C)/(v + m): how many site-average ratings every film starts with.",
+    )
+    allow_early_rating = models.BooleanField(
+        default=False, help_text="Let readers rate a film before its release in this site's region."
+    )
+    default_comment_sort = models.CharField(max_length=16, choices=CommentSort.choices, default=CommentSort.BEST)
+    comment_edit_window_minutes = models.PositiveIntegerField(default=15)
+    comment_max_length = models.PositiveIntegerField(default=10_000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SiteMembership(models.Model):
+    """A user's role on one site. Being staff on one site grants nothing on another."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", "Administrator"
+        EDITOR = "editor", "Editor"
+        CRITIC = "critic", "Critic"
+        MODERATOR = "moderator", "Moderator"
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["site", "user", "role"], name="unique_site_user_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} of {self.site}"

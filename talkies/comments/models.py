@@ -1,0 +1,116 @@
+"""Threads, comments and votes.
+
+A thread is one conversation: under a story (standalone pages) or under any page of a host site
+(embedded, keyed by the page's URL or an explicit id). Comments form a tree stored as parent + root +
+depth, so a whole subtree is one indexed query and nesting can be capped on display without ever
+re-parenting anything.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from talkies.accounts.models import Site
+from talkies.catalogue.models import Film
+from talkies.stories.models import Story
+
+
+class Thread(models.Model):
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="threads")
+    key = models.CharField(max_length=500, help_text="Canonical page URL or an explicit id; unique per site.")
+    story = models.OneToOneField(Story, null=True, blank=True, on_delete=models.SET_NULL, related_name="thread")
+    film = models.ForeignKey(
+        Film,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="threads",
+        help_text="The film this conversation is about: top-level comments carry their author's rating of it.",
+    )
+    title = models.CharField(max_length=300, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    is_closed = models.BooleanField(default=False)
+    comment_count = models.PositiveIntegerField(default=0, help_text="Visible comments, kept by the services.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["site", "key"], name="unique_thread_key_per_site")]
+
+    def __str__(self) -> str:
+        return self.title or self.key
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        PENDING = "pending", "Pending moderation"
+        REJECTED = "rejected", "Rejected"
+        REMOVED = "removed", "Removed by its author"
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    root = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="descendants",
+        help_text="The top-level comment this one hangs under; empty for top-level comments.",
+    )
+    depth = models.PositiveSmallIntegerField(default=0)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
+    )
+    guest_name = models.CharField(max_length=80, blank=True)
+    body_source = models.TextField()
+    body_html = models.TextField()
+    is_spoiler = models.BooleanField(default=False, help_text="The whole comment is hidden until revealed.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.APPROVED)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    upvotes = models.PositiveIntegerField(default=0)
+    downvotes = models.PositiveIntegerField(default=0)
+    # Wilson lower bound of upvotes/(up+down), stored so "best" is an index scan rather than a sort in Python.
+    best_score = models.FloatField(default=0.0)
+    reply_count = models.PositiveIntegerField(default=0, help_text="Visible direct replies.")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["thread", "parent", "created_at", "id"], name="comment_thread_parent_created"),
+            models.Index(fields=["thread", "parent", "-best_score", "id"], name="comment_thread_parent_best"),
+            models.Index(fields=["root", "created_at", "id"], name="comment_root_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} by {self.author_name}"
+
+    @property
+    def author_name(self) -> str:
+        if self.author_id and self.author is not None:
+            return self.author.public_name
+        return self.guest_name or "Guest"
+
+    @property
+    def score(self) -> int:
+        return self.upvotes - self.downvotes
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status in (self.Status.APPROVED, self.Status.REMOVED)
+
+
+class Vote(models.Model):
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_votes")
+    value = models.SmallIntegerField(help_text="+1 or -1")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "user"], name="one_vote_per_user_per_comment"),
+            models.CheckConstraint(condition=models.Q(value__in=[-1, 1]), name="vote_is_up_or_down"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {'+' if self.value > 0 else '-'}1 on {self.comment_id}"

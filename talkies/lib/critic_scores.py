@@ -1,0 +1,56 @@
+"""Read a critic's score as published ("7/10", "3.5/5", "B+", "82/100") and normalise it to 0–100."""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+# Letter grades on the usual US school scale; the midpoint of each band, so B+ (87–89) reads 88.
+LETTER_GRADES: dict[str, Decimal] = {
+    "A+": Decimal(98), "A": Decimal(95), "A-": Decimal(91),
+    "B+": Decimal(88), "B": Decimal(85), "B-": Decimal(81),
+    "C+": Decimal(78), "C": Decimal(75), "C-": Decimal(71),
+    "D+": Decimal(68), "D": Decimal(65), "D-": Decimal(61),
+    "F": Decimal(30),
+}  # fmt: skip
+
+_FRACTION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:/|out of)\s*(\d+(?:\.\d+)?)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class CriticScore:
+    text: str
+    value: Decimal | None
+    maximum: Decimal | None
+    normalised: Decimal  # 0..100
+
+
+class CriticScoreError(ValueError):
+    pass
+
+
+def parse_critic_score(text: str) -> CriticScore:
+    """Parse a published score; raise CriticScoreError saying what forms are accepted."""
+    cleaned = text.strip().replace("−", "-").replace("–", "-")
+    grade = cleaned.upper()
+    if grade in LETTER_GRADES:
+        return CriticScore(text=grade, value=None, maximum=None, normalised=LETTER_GRADES[grade])
+    match = _FRACTION.match(cleaned)
+    if not match:
+        raise CriticScoreError(
+            f"score {text!r} is not a score we can read: write it as N/MAX (7/10, 3.5/5, 82/100) or a letter grade (B+)"
+        )
+    try:
+        value, maximum = Decimal(match.group(1)), Decimal(match.group(2))
+    except InvalidOperation as e:  # pragma: no cover - the regex admits only decimals
+        raise CriticScoreError(f"score {text!r} has a number we cannot read") from e
+    if maximum <= 0:
+        raise CriticScoreError(f"score {text!r} has a maximum of {maximum}; it must be above 0")
+    if value > maximum:
+        raise CriticScoreError(f"score {text!r} is above its own maximum")
+    normalised = (value / maximum * 100).quantize(Decimal("0.01"))
+    return CriticScore(
+        text=f"{value.normalize():f}/{maximum.normalize():f}",
+        value=value,
+        maximum=maximum,
+        normalised=normalised,
+    )

@@ -1,0 +1,26 @@
+"""The one error type services raise for bad input, so every entry point can say which field was wrong."""
+
+
+class ServiceError(Exception):
+    """Input a service refused. `field` names what was wrong; the message says why and what to do.
+
+    The API answers it as 400 {"error": message, "field": field}; pages show it beside the field.
+    """
+
+    status_code = 400
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class PermissionDenied(ServiceError):
+    status_code = 403
+
+
+class NotFound(ServiceError):
+    status_code = 404

@@ -1,0 +1,56 @@
+from django.core.cache import cache
+from django.db.models import Sum
+
+from talkies.accounts.models import Site, User
+from talkies.catalogue.models import Film
+from talkies.lib.scoring import AudienceScore, audience_score
+
+from .models import LIKED_THRESHOLD, RATING_MAX, FilmScore, Rating
+
+DEFAULT_PRIOR_MEAN = 6.0  # used until a site has ratings of its own
+
+
+def site_mean_rating(site: Site) -> float:
+    """C in the Bayesian average: the mean of every rating on the site. Cached; it moves slowly."""
+    key = f"site-mean-rating:{site.pk}"
+    mean = cache.get(key)
+    if mean is None:
+        totals = FilmScore.objects.filter(site=site).aggregate(count=Sum("count"), total=Sum("total"))
+        mean = totals["total"] / totals["count"] if totals["count"] else DEFAULT_PRIOR_MEAN
+        cache.set(key, mean, 300)
+    return mean
+
+
+def score_from_row(site: Site, row: FilmScore | None) -> AudienceScore:
+    return audience_score(
+        count=row.count if row else 0,
+        total=row.total if row else 0,
+        histogram=row.histogram if row and row.histogram else [0] * RATING_MAX,
+        minimum=site.min_ratings_to_show,
+        prior_mean=site_mean_rating(site),
+        prior_weight=site.bayesian_prior_weight,
+        liked_threshold=LIKED_THRESHOLD,
+    )
+
+
+def film_audience_score(*, site: Site, film: Film) -> AudienceScore:
+    return score_from_row(site, FilmScore.objects.filter(site=site, film=film).first())
+
+
+def film_audience_scores(*, site: Site, films: list[Film]) -> dict[int, AudienceScore]:
+    """Scores for many films in one query, keyed by film id."""
+    rows = {row.film_id: row for row in FilmScore.objects.filter(site=site, film__in=films)}
+    return {film.pk: score_from_row(site, rows.get(film.pk)) for film in films}
+
+
+def user_rating(*, site: Site, film: Film, user: User) -> Rating | None:
+    if not user.is_authenticated:
+        return None
+    return Rating.objects.filter(site=site, film=film, user=user).first()
+
+
+def ratings_by_users(*, site: Site, film: Film, user_ids: set[int]) -> dict[int, int]:
+    """{user_id: value} for the given readers' ratings of the film (the badges on comments)."""
+    if not user_ids:
+        return {}
+    return dict(Rating.objects.filter(site=site, film=film, user_id__in=user_ids).values_list("user_id", "value"))

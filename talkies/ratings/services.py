@@ -1,0 +1,94 @@
+"""Writes to ratings. Every change to a Rating updates its FilmScore in the same transaction."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from talkies.accounts.models import Site, User
+from talkies.catalogue.models import Film
+from talkies.lib.errors import PermissionDenied, ServiceError
+
+from .models import RATING_MAX, RATING_MIN, FilmScore, Rating
+from .permissions import rating_opens_on
+
+# What each display scale means in canonical 1–10 points: value * factor.
+SCALE_FACTORS = {5: 2, 10: 1, 100: 0.1}
+
+
+def rating_value_from_scale(value: float, scale: int) -> int:
+    """Convert a rating given on a 5-star, 10-point or 100-point scale to canonical 1–10.
+
+    Raises ServiceError for a scale we do not know or a value that is not on the scale, e.g. 3.25 stars.
+    """
+    if scale not in SCALE_FACTORS:
+        raise ServiceError("scale", f"scale must be 5, 10 or 100, not {scale}")
+    canonical = value * SCALE_FACTORS[scale]
+    if abs(canonical - round(canonical)) > 1e-9:
+        steps = {5: "half stars (0.5 to 5)", 10: "whole points (1 to 10)", 100: "tens (10 to 100)"}[scale]
+        raise ServiceError("value", f"value {value:g} is not on the {scale}-point scale: use {steps}")
+    canonical_int = round(canonical)
+    if not RATING_MIN <= canonical_int <= RATING_MAX:
+        low, high = RATING_MIN / SCALE_FACTORS[scale], RATING_MAX / SCALE_FACTORS[scale]
+        raise ServiceError("value", f"value {value:g} is outside the scale: use {low:g} to {high:g}")
+    return canonical_int
+
+
+def _locked_score(*, site: Site, film: Film) -> FilmScore:
+    """The film's score row, created if needed and locked until the transaction ends.
+
+    Must be called inside transaction.atomic(). On PostgreSQL the row lock serialises concurrent raters
+    of the same film; on SQLite the IMMEDIATE transaction already holds the database write lock.
+    """
+    FilmScore.objects.get_or_create(site=site, film=film, defaults={"histogram": [0] * RATING_MAX})
+    return FilmScore.objects.select_for_update().get(site=site, film=film)
+
+
+def _apply(score: FilmScore, *, add: int | None = None, remove: int | None = None) -> None:
+    histogram = list(score.histogram)
+    if remove is not None:
+        score.count -= 1
+        score.total -= remove
+        histogram[remove - 1] -= 1
+    if add is not None:
+        score.count += 1
+        score.total += add
+        histogram[add - 1] += 1
+    score.histogram = histogram
+    score.updated_at = timezone.now()
+    score.save(update_fields=["count", "total", "histogram", "updated_at"])
+
+
+def rating_set(*, site: Site, film: Film, user: User, value: int) -> Rating:
+    """Create or change `user`'s rating of `film` on `site` (canonical 1–10)."""
+    if not isinstance(value, int) or isinstance(value, bool) or not RATING_MIN <= value <= RATING_MAX:
+        raise ServiceError("value", f"value must be a whole number from {RATING_MIN} to {RATING_MAX}, not {value!r}")
+    if not user.is_authenticated:
+        raise PermissionDenied("user", "log in to rate this film")
+    opens = rating_opens_on(site=site, film=film)
+    now = timezone.now()
+    if opens is not None and now.date() < opens:
+        raise PermissionDenied("film", f"rating opens on {opens:%-d %B %Y}, when {film.title} is released")
+
+    with transaction.atomic():
+        score = _locked_score(site=site, film=film)
+        rating = Rating.objects.filter(site=site, film=film, user=user).first()
+        if rating is None:
+            rating = Rating.objects.create(site=site, film=film, user=user, value=value, created_at=now, updated_at=now)
+            _apply(score, add=value)
+        elif rating.value != value:
+            _apply(score, add=value, remove=rating.value)
+            rating.value = value
+            rating.updated_at = now
+            rating.save(update_fields=["value", "updated_at"])
+    return rating
+
+
+def rating_remove(*, site: Site, film: Film, user: User) -> bool:
+    """Withdraw `user`'s rating of `film`. Returns whether there was one."""
+    with transaction.atomic():
+        score = _locked_score(site=site, film=film)
+        rating = Rating.objects.filter(site=site, film=film, user=user).first()
+        if rating is None:
+            return False
+        _apply(score, remove=rating.value)
+        rating.delete()
+    return True

@@ -1,0 +1,81 @@
+import datetime
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from talkies.accounts.models import Site, User
+from talkies.catalogue.models import Film
+from talkies.lib.critic_scores import CriticScoreError, parse_critic_score
+from talkies.lib.errors import ServiceError
+from talkies.lib.markdown import render_markdown
+
+from .models import CriticReview, Story
+
+
+def story_create(
+    *,
+    site: Site,
+    kind: str,
+    title: str,
+    body: str,
+    author: User | None = None,
+    published_at: datetime.datetime | None = None,
+    films: Iterable[Film] = (),
+    slug: str = "",
+    dek: str = "",
+    call_to_action: str = "",
+) -> Story:
+    if kind not in Story.Kind.values:
+        raise ServiceError("kind", f"kind must be one of {', '.join(Story.Kind.values)}, not {kind!r}")
+    if not title.strip():
+        raise ServiceError("title", "title is required")
+    slug = slug or slugify(title)[:200]
+    if Story.objects.filter(site=site, slug=slug).exists():
+        raise ServiceError("slug", f"a story with the slug {slug!r} already exists on {site.name}")
+    with transaction.atomic():
+        story = Story.objects.create(
+            site=site,
+            kind=kind,
+            title=title.strip(),
+            slug=slug,
+            dek=dek,
+            body_source=body,
+            body_html=render_markdown(body),
+            author=author,
+            published_at=published_at,
+            call_to_action=call_to_action,
+        )
+        story.films.set(films)
+    return story
+
+
+def story_update_body(*, story: Story, body: str) -> Story:
+    story.body_source = body
+    story.body_html = render_markdown(body)
+    story.save(update_fields=["body_source", "body_html"])
+    return story
+
+
+def critic_review_create(
+    *, story: Story, film: Film, critic_name: str, score: str, critic: User | None = None, verdict: str = ""
+) -> CriticReview:
+    """Attach a critic's score for `film` to a review story. `score` is as published: 7/10, 3.5/5, B+."""
+    try:
+        parsed = parse_critic_score(score)
+    except CriticScoreError as e:
+        raise ServiceError("score", str(e)) from e
+    with transaction.atomic():
+        review = CriticReview.objects.create(
+            story=story,
+            film=film,
+            critic=critic,
+            critic_name=critic_name,
+            score_text=parsed.text,
+            score_value=parsed.value,
+            score_max=parsed.maximum,
+            normalised=parsed.normalised,
+            verdict=verdict,
+        )
+        story.films.add(film)
+    return review
