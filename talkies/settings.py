@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "talkies.ratings",
     "talkies.comments",
     "talkies.web",
+    "talkies.demo",
 ]
 
 MIDDLEWARE = [
