@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck test-sqlite test-postgres bench install clean
+.PHONY: run test lint typecheck test-sqlite test-postgres bench bench-rate install clean
 
 install: $(INSTALLED)
 
@@ -50,6 +50,9 @@ test: lint typecheck test-sqlite test-postgres
 
 bench: install
 	$(PY) bench/thread_read.py
+
+bench-rate: install
+	$(PY) bench/rate.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache .ruff_cache
