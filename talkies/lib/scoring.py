@@ -69,6 +69,7 @@ class AudienceScore:
     liked_high: float | None
     enough: bool
     minimum: int
+    held: int = 0  # ratings left out because they sit in a suspect window under review
 
 
 def audience_score(
@@ -80,11 +81,12 @@ def audience_score(
     prior_mean: float,
     prior_weight: int,
     liked_threshold: int,
+    held: int = 0,
 ) -> AudienceScore:
     """Every figure shown for a film's audience, derived from its counters."""
     liked = sum(histogram[liked_threshold - 1 :])
     if count == 0:
-        return AudienceScore(0, list(histogram), None, None, None, 0, None, None, None, False, minimum)
+        return AudienceScore(0, list(histogram), None, None, None, 0, None, None, None, False, minimum, held)
     mean = total / count
     low, high = wilson_interval(liked, count)
     return AudienceScore(
@@ -99,4 +101,5 @@ def audience_score(
         liked_high=high,
         enough=count >= minimum,
         minimum=minimum,
+        held=held,
     )

@@ -39,7 +39,12 @@ class Rating(models.Model):
 
 
 class FilmScore(models.Model):
-    """Running totals for one film on one site. Written only by ratings.services, under a row lock."""
+    """Running totals for one film on one site. Written only by ratings.services, under a row lock.
+
+    `count`/`total`/`histogram` cover every stored rating (the "all ratings" view). The `held_*` counters
+    cover the ratings inside suspect windows that are under review or confirmed as a review bomb; the
+    displayed score is all minus held, so excluding a window never deletes or rewrites a rating.
+    """
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="film_scores")
     film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="scores")
@@ -47,6 +52,9 @@ class FilmScore(models.Model):
     total = models.PositiveIntegerField(default=0, help_text="Sum of all rating values.")
     # One counter per value, so the histogram and the median cost nothing to read.
     histogram = models.JSONField(default=list, help_text="Ten counts: index 0 is the number of 1/10 ratings.")
+    held_count = models.PositiveIntegerField(default=0)
+    held_total = models.PositiveIntegerField(default=0)
+    held_histogram = models.JSONField(default=list)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -58,4 +66,46 @@ class FilmScore(models.Model):
     def save(self, *args, **kwargs) -> None:
         if not self.histogram:
             self.histogram = [0] * RATING_MAX
+        if not self.held_histogram:
+            self.held_histogram = [0] * RATING_MAX
         super().save(*args, **kwargs)
+
+
+class SuspectWindow(models.Model):
+    """A stretch of time in which a film's ratings look like a review bomb (see ratings.bombs).
+
+    While pending or confirmed, the ratings given inside it are left out of the displayed score; they stay
+    stored, and the "all ratings" view still counts them. A moderator confirms or dismisses the window.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Under review"
+        CONFIRMED = "confirmed", "Confirmed: excluded from the score"
+        DISMISSED = "dismissed", "Dismissed: counted in the score"
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="suspect_windows")
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="suspect_windows")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    rating_count = models.PositiveIntegerField(help_text="Ratings in the window when it was last assessed.")
+    baseline_per_hour = models.FloatField(help_text="The film's usual rating rate before the window.")
+    extreme_share = models.FloatField(help_text="Share of the window's ratings at its dominant extreme.")
+    suspect_rater_share = models.FloatField(help_text="Share of raters who are new or rated nothing else.")
+    reason = models.TextField()
+    detected_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["site", "film", "status"], name="suspect_window_site_film")]
+
+    def __str__(self) -> str:
+        return f"{self.film} on {self.site}: {self.rating_count} ratings {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_held(self) -> bool:
+        return self.status != self.Status.DISMISSED

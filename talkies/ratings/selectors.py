@@ -21,20 +21,33 @@ def site_mean_rating(site: Site) -> float:
     return mean
 
 
-def score_from_row(site: Site, row: FilmScore | None) -> AudienceScore:
+def score_from_row(site: Site, row: FilmScore | None, *, include_held: bool = False) -> AudienceScore:
+    """The audience score from a film's counters.
+
+    By default ratings held in suspect windows (possible review bombs) are left out, and `held` says how
+    many; include_held=True is the "all ratings" view.
+    """
+    count, total = (row.count, row.total) if row else (0, 0)
+    histogram = list(row.histogram) if row and row.histogram else [0] * RATING_MAX
+    held = row.held_count if row else 0
+    if held and not include_held and row is not None:
+        count, total = count - row.held_count, total - row.held_total
+        histogram = [all_ - kept for all_, kept in zip(histogram, row.held_histogram, strict=True)]
     return audience_score(
-        count=row.count if row else 0,
-        total=row.total if row else 0,
-        histogram=row.histogram if row and row.histogram else [0] * RATING_MAX,
+        count=count,
+        total=total,
+        histogram=histogram,
         minimum=site.min_ratings_to_show,
         prior_mean=site_mean_rating(site),
         prior_weight=site.bayesian_prior_weight,
         liked_threshold=LIKED_THRESHOLD,
+        held=0 if include_held else held,
     )
 
 
-def film_audience_score(*, site: Site, film: Film) -> AudienceScore:
-    return score_from_row(site, FilmScore.objects.filter(site=site, film=film).first())
+def film_audience_score(*, site: Site, film: Film, include_held: bool = False) -> AudienceScore:
+    row = FilmScore.objects.filter(site=site, film=film).first()
+    return score_from_row(site, row, include_held=include_held)
 
 
 def film_audience_scores(*, site: Site, films: list[Film]) -> dict[int, AudienceScore]:

@@ -1,5 +1,7 @@
 """Writes to ratings. Every change to a Rating updates its FilmScore in the same transaction."""
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -7,8 +9,11 @@ from talkies.accounts.models import Site, User
 from talkies.catalogue.models import Film
 from talkies.lib.errors import PermissionDenied, ServiceError
 
+from . import bombs
 from .models import RATING_MAX, RATING_MIN, FilmScore, Rating
 from .permissions import rating_opens_on
+
+logger = logging.getLogger(__name__)
 
 # What each display scale means in canonical 1–10 points: value * factor.
 SCALE_FACTORS = {5: 2, 10: 1, 100: 0.1}
@@ -57,6 +62,30 @@ def _apply(score: FilmScore, *, add: int | None = None, remove: int | None = Non
     score.save(update_fields=["count", "total", "histogram", "updated_at"])
 
 
+def _refresh_held_if_needed(score: FilmScore, *, site: Site, film: Film, rating: Rating) -> None:
+    """Keep the held counters exact when the changed rating sits inside a suspect window.
+
+    Films with nothing held (nearly all) pay nothing here: the check is on the locked score row.
+    """
+    if score.held_count == 0:
+        return
+    windows = bombs.SuspectWindow.objects.filter(site=site, film=film).exclude(
+        status=bombs.SuspectWindow.Status.DISMISSED
+    )
+    if any(w.starts_at <= rating.created_at <= w.ends_at for w in windows):
+        bombs.refresh_held(site=site, film=film)
+
+
+def _check_for_bomb_after_commit(*, site: Site, film: Film) -> None:
+    def check() -> None:
+        try:
+            bombs.check_recent_burst(site=site, film=film)
+        except Exception:  # the rating is saved; a failed check must not turn it into an error page
+            logger.exception("review-bomb check failed for film %s on site %s", film.pk, site.pk)
+
+    transaction.on_commit(check)
+
+
 def rating_set(*, site: Site, film: Film, user: User, value: int) -> Rating:
     """Create or change `user`'s rating of `film` on `site` (canonical 1–10)."""
     if not isinstance(value, int) or isinstance(value, bool) or not RATING_MIN <= value <= RATING_MAX:
@@ -79,6 +108,8 @@ def rating_set(*, site: Site, film: Film, user: User, value: int) -> Rating:
             rating.value = value
             rating.updated_at = now
             rating.save(update_fields=["value", "updated_at"])
+        _refresh_held_if_needed(score, site=site, film=film, rating=rating)
+        _check_for_bomb_after_commit(site=site, film=film)
     return rating
 
 
@@ -91,4 +122,5 @@ def rating_remove(*, site: Site, film: Film, user: User) -> bool:
             return False
         _apply(score, remove=rating.value)
         rating.delete()
+        _refresh_held_if_needed(score, site=site, film=film, rating=rating)
     return True
