@@ -13,6 +13,11 @@ LETTER_GRADES: dict[str, Decimal] = {
     "F": Decimal(30),
 }  # fmt: skip
 
+# No critic's scale goes past 100, and CriticReview stores value and maximum as DECIMAL(6, 2): anything
+# larger or finer would be refused by PostgreSQL (or silently rounded) instead of explained here.
+MAX_SCALE = Decimal(100)
+MAX_DECIMAL_PLACES = 2
+
 _FRACTION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:/|out of)\s*(\d+(?:\.\d+)?)\s*$", re.IGNORECASE)
 
 
@@ -26,6 +31,11 @@ class CriticScore:
 
 class CriticScoreError(ValueError):
     pass
+
+
+def _decimal_places(number: Decimal) -> int:
+    exponent = number.normalize().as_tuple().exponent  # 3.50 and 3.5 both have one decimal place
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def parse_critic_score(text: str) -> CriticScore:
@@ -47,6 +57,10 @@ def parse_critic_score(text: str) -> CriticScore:
         raise CriticScoreError(f"score {text!r} has a maximum of {maximum}; it must be above 0")
     if value > maximum:
         raise CriticScoreError(f"score {text!r} is above its own maximum")
+    if maximum > MAX_SCALE:
+        raise CriticScoreError(f"score {text!r} is out of {maximum}: scales above {MAX_SCALE} are not supported")
+    if max(_decimal_places(value), _decimal_places(maximum)) > MAX_DECIMAL_PLACES:
+        raise CriticScoreError(f"score {text!r} is too precise: use at most {MAX_DECIMAL_PLACES} decimal places")
     normalised = (value / maximum * 100).quantize(Decimal("0.01"))
     return CriticScore(
         text=f"{value.normalize():f}/{maximum.normalize():f}",
