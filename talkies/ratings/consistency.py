@@ -41,6 +41,7 @@ def recomputed_scores() -> dict[tuple[int, int], tuple[int, int, list[int]]]:
 
 
 def find_drift() -> list[Drift]:
+    """Films whose running counters differ from a recount (the held counters are checked separately)."""
     actual = recomputed_scores()
     drift = []
     seen = set()
@@ -66,3 +67,30 @@ def repair(drift: list[Drift]) -> None:
                 film_id=item.film_id,
                 defaults={"count": count, "total": total, "histogram": histogram, "updated_at": timezone.now()},
             )
+
+
+def find_held_drift() -> list[str]:
+    """Films whose held counters differ from a recount of the ratings in their held windows."""
+    from .bombs import held_windows_filter
+    from .models import SuspectWindow
+
+    problems = []
+    for score in FilmScore.objects.all().order_by("site_id", "film_id"):
+        windows = list(
+            SuspectWindow.objects.filter(site_id=score.site_id, film_id=score.film_id).exclude(
+                status=SuspectWindow.Status.DISMISSED
+            )
+        )
+        held = Rating.objects.none()
+        if windows:
+            held = Rating.objects.filter(held_windows_filter(windows), site_id=score.site_id, film_id=score.film_id)
+        expected = [0] * RATING_MAX
+        for value in held.values_list("value", flat=True):
+            expected[value - 1] += 1
+        stored = list(score.held_histogram or [0] * RATING_MAX)
+        if stored != expected or score.held_count != sum(expected):
+            problems.append(
+                f"site {score.site_id} film {score.film_id}: held histogram {stored} (count {score.held_count}), "
+                f"actual {expected}"
+            )
+    return problems

@@ -4,7 +4,7 @@ import datetime
 import random
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from talkies.accounts.models import User
@@ -171,3 +171,16 @@ def test_changing_or_removing_a_held_rating_keeps_the_held_counters_exact(site, 
 
     decide_window(window=SuspectWindow.objects.get(film=rated_film), moderator=moderator, confirm=True)
     assert film_audience_score(site=site, film=rated_film).count == 60
+
+
+def test_the_consistency_check_covers_held_ratings(site, rated_film):
+    bombers = new_accounts(30)
+    for user in bombers:
+        rating_set(site=site, film=rated_film, user=user, value=1)
+    audit_film(site=site, film=rated_film)
+    call_command("scores", "check")
+    FilmScore.objects.filter(film=rated_film).update(held_count=3, held_histogram=[3] + [0] * 9)
+    with pytest.raises(CommandError, match="hold the wrong ratings"):
+        call_command("scores", "check")
+    call_command("scores", "check", "--repair")
+    assert FilmScore.objects.get(film=rated_film).held_count == 30

@@ -3,11 +3,12 @@
 """
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from talkies.accounts.models import Site
 from talkies.catalogue.models import Film
 from talkies.ratings.bombs import audit_film
-from talkies.ratings.consistency import find_drift, repair
+from talkies.ratings.consistency import find_drift, find_held_drift, repair
 from talkies.ratings.models import FilmScore
 
 
@@ -53,6 +54,17 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"No suspect windows in {scores.count()} film score(s)."))
 
     def check_scores(self, *, repair_drift: bool) -> None:
+        held_drift = find_held_drift()
+        for problem in held_drift:
+            self.stdout.write(problem)
+        if held_drift and not repair_drift:
+            raise CommandError(f"{len(held_drift)} film score(s) hold the wrong ratings; run with --repair.")
+        if held_drift:
+            from talkies.ratings.bombs import refresh_held
+
+            with transaction.atomic():
+                for score in FilmScore.objects.select_related("site", "film"):
+                    refresh_held(site=score.site, film=score.film)
         drift = find_drift()
         if not drift:
             self.stdout.write(self.style.SUCCESS("Every film score matches its ratings: no drift."))
