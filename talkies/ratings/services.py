@@ -1,6 +1,7 @@
 """Writes to ratings. Every change to a Rating updates its FilmScore in the same transaction."""
 
 import logging
+import math
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +27,8 @@ def rating_value_from_scale(value: float, scale: int) -> int:
     """
     if scale not in SCALE_FACTORS:
         raise ServiceError("scale", f"scale must be 5, 10 or 100, not {scale}")
+    if not math.isfinite(value):  # JSON clients can send NaN and Infinity, which round() cannot take
+        raise ServiceError("value", f"value {value} is not a finite number: send a rating such as 3.5")
     canonical = value * SCALE_FACTORS[scale]
     if abs(canonical - round(canonical)) > 1e-9:
         steps = {5: "half stars (0.5 to 5)", 10: "whole points (1 to 10)", 100: "tens (10 to 100)"}[scale]
@@ -92,6 +95,8 @@ def rating_set(*, site: Site, film: Film, user: User, value: int) -> Rating:
         raise ServiceError("value", f"value must be a whole number from {RATING_MIN} to {RATING_MAX}, not {value!r}")
     if not user.is_authenticated:
         raise PermissionDenied("user", "log in to rate this film")
+    if not user.is_active:
+        raise PermissionDenied("user", "this account has been deactivated and cannot rate films")
     opens = rating_opens_on(site=site, film=film)
     now = timezone.now()
     if opens is not None and now.date() < opens:
@@ -115,6 +120,8 @@ def rating_set(*, site: Site, film: Film, user: User, value: int) -> Rating:
 
 def rating_remove(*, site: Site, film: Film, user: User) -> bool:
     """Withdraw `user`'s rating of `film`. Returns whether there was one."""
+    if not user.is_authenticated:
+        raise PermissionDenied("user", "log in to remove your rating")
     with transaction.atomic():
         score = _locked_score(site=site, film=film)
         rating = Rating.objects.filter(site=site, film=film, user=user).first()
