@@ -53,8 +53,10 @@ def comment_create(
     """Post a top-level comment, or a reply when `parent` is given."""
     if not author.is_authenticated:
         raise PermissionDenied("author", "log in to comment")
-    if not can_comment_on_thread(author, thread):
+    if thread.is_closed:
         raise PermissionDenied("thread", "this thread is closed to new comments")
+    if not can_comment_on_thread(author, thread):
+        raise PermissionDenied("author", "this account has been deactivated and cannot comment")
     body = _validated_body(thread.site, body)
     if parent is not None:
         if parent.thread_id != thread.pk:
@@ -101,11 +103,40 @@ def comment_remove(*, comment: Comment, user: User) -> Comment:
     if not can_remove_comment(user, comment):
         raise PermissionDenied("comment", "you can only remove your own comments")
     with transaction.atomic():
+        # Re-read under the lock: a reply posted since `comment` was loaded keeps the placeholder visible,
+        # and a second, concurrent removal must not take the comment out of the counters twice.
+        comment.reply_count, status = (
+            Comment.objects.select_for_update().values_list("reply_count", "status").get(pk=comment.pk)
+        )
+        if status == Comment.Status.REMOVED:
+            raise PermissionDenied("comment", "this comment has already been removed")
         comment.status = Comment.Status.REMOVED
         comment.body_html = REMOVED_PLACEHOLDER
         comment.body_source = ""
         comment.save(update_fields=["status", "body_html", "body_source"])
+        if comment.reply_count == 0:
+            _uncount_hidden(comment)
     return comment
+
+
+def _uncount_hidden(comment: Comment) -> None:
+    """Take a comment that has just left the page out of the thread's and its parent's counters.
+
+    A removed comment is shown (as a placeholder) only while it has visible replies, so losing its last
+    one hides it too: the walk continues up through removed ancestors until one stays visible. Must be
+    called inside the transaction that hid `comment`.
+    """
+    hidden = 1
+    parent_id = comment.parent_id
+    while parent_id is not None:
+        parent = Comment.objects.select_for_update().get(pk=parent_id)
+        parent.reply_count -= 1
+        parent.save(update_fields=["reply_count"])
+        if parent.status != Comment.Status.REMOVED or parent.reply_count > 0:
+            break
+        hidden += 1
+        parent_id = parent.parent_id
+    Thread.objects.filter(pk=comment.thread_id).update(comment_count=F("comment_count") - hidden)
 
 
 def comment_vote(*, comment: Comment, user: User, value: int) -> Comment:
