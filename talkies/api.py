@@ -1,6 +1,36 @@
-"""The JSON API root: one Ninja router per app, mounted under /api/v1/ (OpenAPI at /api/v1/openapi.json)."""
+"""The JSON API root: one Ninja router per app, mounted under /api/v1/ (OpenAPI at /api/v1/openapi.json).
 
-from ninja import NinjaAPI
+Also here, because they belong to no single app:
+- the error handlers, so every error has one shape, {"error": message, "field": name-or-null};
+- a film's detail and scores, which set the critics (stories) beside the audience (ratings), two apps
+  on the same floor that must not import each other;
+- the session endpoint, where a browser client learns who is logged in and gets its CSRF token;
+- a JSON 404 for paths under /api/v1/ that match no endpoint.
+"""
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from ninja import Field, NinjaAPI, Router, Schema
+from ninja.errors import HttpError, ValidationError
+
+from talkies.accounts.models import Site
+from talkies.api_common import READ_ERRORS, ErrorOut, current_site
+from talkies.catalogue.api import film_detail, film_detail_queryset, get_film_or_404, today
+from talkies.catalogue.api import router as catalogue_router
+from talkies.catalogue.models import Film
+from talkies.catalogue.schemas import FilmDetailOut
+from talkies.comments.api import router as comments_router
+from talkies.lib.errors import ServiceError
+from talkies.ratings.api import audience_out
+from talkies.ratings.api import router as ratings_router
+from talkies.ratings.schemas import AudienceScoreOut
+from talkies.ratings.selectors import film_audience_score
+from talkies.stories.api import critic_side_out
+from talkies.stories.api import router as stories_router
+from talkies.stories.schemas import CriticSideOut
+from talkies.stories.selectors import film_critic_side
 
 api = NinjaAPI(
     title="Talkies API",
@@ -8,3 +38,139 @@ api = NinjaAPI(
     description="Films, stories, threads, comments, votes and ratings. Errors name the field and the problem.",
     urls_namespace="api",
 )
+
+# Where a validation error happened: Ninja prefixes the request part, and body errors also carry the
+# name of the operation's one body parameter, neither of which the client ever wrote.
+REQUEST_PARTS = {"body", "query", "path", "header", "cookie", "form", "file"}
+
+
+# --- Errors -----------------------------------------------------------------------------------------
+
+
+def error_response(request: HttpRequest, status: int, message: str, field: str | None = None) -> HttpResponse:
+    return api.create_response(request, {"error": message, "field": field}, status=status)
+
+
+@api.exception_handler(ServiceError)
+def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    """Input a service refused (400), an action not allowed (403), or something that is not there (404)."""
+    return error_response(request, exc.status_code, exc.message, exc.field)
+
+
+def field_path(location: tuple[Any, ...] | list[Any]) -> str:
+    """("body", "payload", "value") -> "value"; ("query", "limit") -> "limit"; ("body", "payload") -> "body"."""
+    parts = list(location)
+    if parts and parts[0] == "body":
+        parts = parts[2:] or ["body"]
+    elif parts and parts[0] in REQUEST_PARTS:
+        parts = parts[1:]
+    return ".".join(str(part) for part in parts) or "request"
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """422 naming every field at fault; `error` and `field` describe the first, for simple clients."""
+    errors = [{"field": field_path(e["loc"]), "message": e["msg"]} for e in exc.errors]
+    first = errors[0]
+    body = {"error": f"{first['field']}: {first['message']}", "field": first["field"], "errors": errors}
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja's own refusals: 401 not logged in, 403 CSRF, 400 a body that is not JSON."""
+    if exc.status_code == 400 and exc.message.startswith("Cannot parse request body"):
+        return error_response(request, 400, "body is not valid JSON: send a JSON object", "body")
+    return error_response(request, exc.status_code, exc.message)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, str(exc) or "not found")
+
+
+# --- The session, for browser clients ---------------------------------------------------------------
+
+
+class SessionUserOut(Schema):
+    username: str
+    name: str
+
+
+class SessionOut(Schema):
+    user: SessionUserOut | None = Field(description="null when nobody is logged in")
+    csrf_token: str = Field(description="Send back in an X-CSRFToken header on every write")
+
+
+@api.get("/session", response=SessionOut, tags=["session"])
+def get_session(request: HttpRequest) -> dict[str, Any]:
+    """Who is logged in, and a CSRF token for writes. Also sets the csrftoken cookie the token pairs with.
+
+    A client that talks only to the API never loads a page that would hand it a CSRF cookie; this is
+    where it gets one.
+    """
+    user = request.user
+    return {
+        "user": {"username": user.username, "name": user.public_name} if user.is_authenticated else None,
+        "csrf_token": get_token(request),
+    }
+
+
+# --- A film with its scores: critics beside the audience --------------------------------------------
+
+
+class FilmScoresOut(Schema):
+    critic: CriticSideOut
+    audience: AudienceScoreOut
+
+
+class FilmWithScoresOut(FilmDetailOut):
+    scores: FilmScoresOut
+
+
+def film_scores(site: Site, film: Film) -> dict[str, Any]:
+    return {
+        "critic": critic_side_out(film_critic_side(site=site, film=film)),
+        "audience": audience_out(film_audience_score(site=site, film=film), site),
+    }
+
+
+films_router = Router(tags=["catalogue"])
+
+
+@films_router.get("/films/{slug}", response={200: FilmWithScoresOut, **READ_ERRORS})
+def get_film(request: HttpRequest, slug: str) -> dict[str, Any]:
+    """A film: titles, release dates and status in the site's region, credits, franchises and scores."""
+    site = current_site(request)
+    film = get_film_or_404(slug, film_detail_queryset())
+    return {**film_detail(film, region=site.region, on=today()), "scores": film_scores(site, film)}
+
+
+@films_router.get("/films/{slug}/scores", response={200: FilmScoresOut, **READ_ERRORS})
+def get_film_scores(request: HttpRequest, slug: str) -> dict[str, Any]:
+    """The critics' reviews on this site beside the site's audience score."""
+    site = current_site(request)
+    return film_scores(site, get_film_or_404(slug, Film.objects.all()))
+
+
+# --- Anything else under /api/v1/ -------------------------------------------------------------------
+
+fallback_router = Router()
+
+
+@fallback_router.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:unknown}", include_in_schema=False, response={404: ErrorOut}
+)
+def no_such_endpoint(request: HttpRequest, unknown: str) -> HttpResponse:
+    # Without this, a mistyped path would get Django's HTML 404 page, which an API client cannot read.
+    return error_response(
+        request, 404, f"no endpoint at {request.path}: the endpoints are listed at /api/v1/docs", "path"
+    )
+
+
+api.add_router("", catalogue_router)
+api.add_router("", films_router)
+api.add_router("", ratings_router)
+api.add_router("", stories_router)
+api.add_router("", comments_router)
+api.add_router("", fallback_router)  # last: it matches every path the others did not

@@ -1,0 +1,208 @@
+"""Conversation under /api/v1/: threads, comments and votes. Reads are public; writes need a logged-in reader.
+
+Every thread and comment is fetched through get_thread_for_site or get_comment_for_site, so one site's
+conversation is never visible, nor writable, from another site on the same installation.
+"""
+
+from typing import Any
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Status
+
+from talkies.accounts.models import Site, User
+from talkies.api_common import READ_ERRORS, WRITE_ERRORS, LoggedIn, api_field_names, current_site, get_or_404
+from talkies.catalogue.api import film_ref
+from talkies.lib.errors import ServiceError
+from talkies.ratings.selectors import ratings_by_users
+from talkies.stories.api import get_story_for_site, story_ref
+
+from .models import Comment, Thread
+from .schemas import (
+    CommentEditIn,
+    CommentIn,
+    CommentOut,
+    CommentPageOut,
+    CommentPageQuery,
+    ThreadOut,
+    VoteIn,
+    VoteOut,
+)
+from .selectors import CommentNode, thread_page
+from .services import comment_create, comment_edit, comment_remove, comment_vote, thread_for_story
+
+router = Router(tags=["conversation"])
+comment_auth = LoggedIn("comment")
+vote_auth = LoggedIn("vote")
+
+BAD_CURSOR = "cursor is not one we issued for this sort: start again from the first page"
+
+
+# --- Fetching, always scoped to the request's site --------------------------------------------------
+
+
+def visible_threads_q(site: Site, prefix: str = "") -> Q:
+    """Threads of `site` that readers may see: those of published stories, and those without a story
+    (threads of pages embedded on the host site). A draft's thread is as invisible as the draft."""
+    return Q(**{f"{prefix}site": site}) & (
+        Q(**{f"{prefix}story__isnull": True}) | Q(**{f"{prefix}story__published_at__lte": timezone.now()})
+    )
+
+
+def get_thread_for_site(site: Site, thread_id: int) -> Thread:
+    # thread_page reads thread.site and thread.film: selecting them keeps the page at a fixed query count.
+    threads = Thread.objects.select_related("site", "film", "story").filter(visible_threads_q(site))
+    return get_or_404(threads, field="thread_id", message=f"no thread {thread_id} on {site.name}", pk=thread_id)
+
+
+def get_comment_for_site(site: Site, comment_id: int) -> Comment:
+    # The services check permissions against comment.thread.site; selecting it saves two queries.
+    comments = Comment.objects.select_related("thread__site", "thread__film", "author").filter(
+        visible_threads_q(site, prefix="thread__")
+    )
+    return get_or_404(comments, field="comment_id", message=f"no comment {comment_id} on {site.name}", pk=comment_id)
+
+
+# --- Shaping ----------------------------------------------------------------------------------------
+
+
+def thread_out(thread: Thread) -> dict[str, Any]:
+    """Expects site, story and film selected."""
+    return {
+        "id": thread.pk,
+        "title": thread.title,
+        "url": thread.url,
+        "is_closed": thread.is_closed,
+        "comment_count": thread.comment_count,
+        "created_at": thread.created_at,
+        "default_sort": thread.site.default_comment_sort,
+        "story": story_ref(thread.story) if thread.story else None,
+        "film": film_ref(thread.film) if thread.film else None,
+    }
+
+
+def comment_out(comment: Comment, *, author_rating: int | None = None, replies: list[Any] | None = None) -> dict:
+    """A comment as the API shows it. Reads only the comment's own columns and its selected author."""
+    removed = comment.status == Comment.Status.REMOVED
+    return {
+        "id": comment.pk,
+        "parent_id": comment.parent_id,
+        "depth": comment.depth,
+        # Removing a comment withdraws the author's name along with the words.
+        "author_name": None if removed else comment.author_name,
+        "body_html": comment.body_html,
+        "is_spoiler": comment.is_spoiler,
+        "status": comment.status,
+        "created_at": comment.created_at,
+        "edited_at": comment.edited_at,
+        "upvotes": comment.upvotes,
+        "downvotes": comment.downvotes,
+        "reply_count": comment.reply_count,
+        "author_rating": author_rating,
+        "replies": replies or [],
+    }
+
+
+def comment_tree_out(node: CommentNode) -> dict[str, Any]:
+    replies = [comment_tree_out(reply) for reply in node.replies]
+    return comment_out(node.comment, author_rating=node.author_rating, replies=replies)
+
+
+def author_badge(comment: Comment) -> int | None:
+    """The author's rating of the thread's film, shown on top-level comments only (one query)."""
+    thread = comment.thread
+    if comment.parent_id is not None or thread.film is None or comment.author_id is None:
+        return None
+    return ratings_by_users(site=thread.site, film=thread.film, user_ids={comment.author_id}).get(comment.author_id)
+
+
+# --- Threads ----------------------------------------------------------------------------------------
+
+
+@router.get("/threads/{thread_id}", response={200: ThreadOut, **READ_ERRORS})
+def get_thread(request: HttpRequest, thread_id: int) -> dict[str, Any]:
+    return thread_out(get_thread_for_site(current_site(request), thread_id))
+
+
+@router.get("/stories/{slug}/thread", response={200: ThreadOut, **READ_ERRORS})
+def get_story_thread(request: HttpRequest, slug: str) -> dict[str, Any]:
+    """The story's conversation, opened on first use so readers of a new story can comment at once."""
+    site = current_site(request)
+    story = get_story_for_site(site, slug, select=["thread"])
+    # Opening is idempotent (get-or-create on the story's unique key), which is what makes it safe to do
+    # on a GET: asking twice, or from two readers at once, yields the same thread.
+    thread = getattr(story, "thread", None) or thread_for_story(story=story)
+    return thread_out(get_thread_for_site(site, thread.pk))
+
+
+@router.get("/threads/{thread_id}/comments", response={200: CommentPageOut, **READ_ERRORS})
+def list_comments(request: HttpRequest, thread_id: int, query: Query[CommentPageQuery]) -> dict[str, Any]:
+    """One page of top-level comments with all their visible replies nested.
+
+    A fixed number of queries whatever the page holds: the thread, the top-level comments, their
+    replies, and the authors' rating badges.
+    """
+    site = current_site(request)
+    thread = get_thread_for_site(site, thread_id)
+    sort = query.sort or site.default_comment_sort
+    try:
+        page = thread_page(thread=thread, sort=sort, cursor=query.cursor, limit=query.limit)
+    except (TypeError, ValueError) as e:
+        # A cursor issued for one sort and replayed with another decodes cleanly but holds a value of the
+        # wrong type for this sort's column, which the database layer refuses with a ValueError.
+        if query.cursor is None:
+            raise
+        raise ServiceError("cursor", BAD_CURSOR) from e
+    return {
+        "thread_id": thread.pk,
+        "sort": page.sort,
+        "comments": [comment_tree_out(node) for node in page.nodes],
+        "next_cursor": page.next_cursor,
+    }
+
+
+# --- Comments ---------------------------------------------------------------------------------------
+
+
+@router.post("/threads/{thread_id}/comments", response={201: CommentOut, **WRITE_ERRORS}, auth=comment_auth)
+def post_comment(request: HttpRequest, thread_id: int, payload: CommentIn) -> Status:
+    """Post a top-level comment, or a reply with `parent_id`."""
+    site = current_site(request)
+    thread = get_thread_for_site(site, thread_id)
+    parent = None
+    if payload.parent_id is not None:
+        # The reply's root and depth come from the parent, so select its root along with it.
+        parent = Comment.objects.select_related("root").filter(thread=thread, pk=payload.parent_id).first()
+        if parent is None:
+            raise ServiceError("parent_id", f"no comment {payload.parent_id} in thread {thread.pk} to reply to")
+    author: User = request.auth  # type: ignore[attr-defined]
+    with api_field_names({"parent": "parent_id"}):
+        comment = comment_create(
+            thread=thread, author=author, body=payload.body, parent=parent, is_spoiler=payload.is_spoiler
+        )
+    return Status(201, comment_out(comment, author_rating=author_badge(comment)))
+
+
+@router.patch("/comments/{comment_id}", response={200: CommentOut, **WRITE_ERRORS}, auth=comment_auth)
+def edit_comment(request: HttpRequest, comment_id: int, payload: CommentEditIn) -> dict[str, Any]:
+    """Edit your comment within the site's edit window."""
+    comment = get_comment_for_site(current_site(request), comment_id)
+    comment = comment_edit(comment=comment, user=request.auth, body=payload.body, is_spoiler=payload.is_spoiler)  # type: ignore[attr-defined]
+    return comment_out(comment, author_rating=author_badge(comment))
+
+
+@router.delete("/comments/{comment_id}", response={200: CommentOut, **WRITE_ERRORS}, auth=comment_auth)
+def remove_comment(request: HttpRequest, comment_id: int) -> dict[str, Any]:
+    """Remove your comment. Its replies stay, under a placeholder."""
+    comment = get_comment_for_site(current_site(request), comment_id)
+    comment = comment_remove(comment=comment, user=request.auth)  # type: ignore[attr-defined]
+    return comment_out(comment)
+
+
+@router.post("/comments/{comment_id}/vote", response={200: VoteOut, **WRITE_ERRORS}, auth=vote_auth)
+def vote_on_comment(request: HttpRequest, comment_id: int, payload: VoteIn) -> dict[str, Any]:
+    """Vote a comment up (1) or down (-1), or withdraw your vote (0). Voting again replaces your vote."""
+    comment = get_comment_for_site(current_site(request), comment_id)
+    voted = comment_vote(comment=comment, user=request.auth, value=payload.value)  # type: ignore[attr-defined]
+    return {"comment_id": voted.pk, "upvotes": voted.upvotes, "downvotes": voted.downvotes, "your_vote": payload.value}

@@ -1,0 +1,82 @@
+"""What the API takes and says about threads, comments and votes."""
+
+import datetime
+from typing import Literal
+
+from ninja import Field, Schema
+from pydantic import BaseModel
+
+from talkies.accounts.models import Site
+from talkies.api_common import InputSchema
+from talkies.catalogue.schemas import FilmRef
+from talkies.stories.schemas import StoryRef
+
+from .selectors import MAX_PAGE_SIZE
+
+
+class ThreadOut(Schema):
+    id: int
+    title: str
+    url: str
+    is_closed: bool
+    comment_count: int = Field(description="Visible comments, replies included")
+    created_at: datetime.datetime
+    default_sort: str = Field(description="The sort the site shows first: best, top, new, old or controversial")
+    story: StoryRef | None
+    film: FilmRef | None = Field(description="The film this conversation is about; top-level comments carry badges")
+
+
+# A plain pydantic model rather than a Ninja Schema: a page can hold thousands of comments, and Ninja's
+# Schema wraps every object it validates in a getter meant for ORM instances, which these dicts are not.
+class CommentOut(BaseModel):
+    id: int
+    parent_id: int | None
+    depth: int = Field(description="0 for a top-level comment")
+    author_name: str | None = Field(description="null once the author has removed the comment")
+    body_html: str = Field(description="Sanitised HTML; inline spoilers are <span class=spoiler data-spoiler>")
+    is_spoiler: bool = Field(description="The whole comment stays hidden until the reader asks to see it")
+    status: str = Field(description="approved, pending, rejected, or removed (by its author)")
+    created_at: datetime.datetime
+    edited_at: datetime.datetime | None
+    upvotes: int
+    downvotes: int
+    reply_count: int
+    author_rating: int | None = Field(
+        description="On a top-level comment in a film's thread: its author's rating of the film, 1–10"
+    )
+    replies: list["CommentOut"] = Field(description="Visible replies, nested, oldest first")
+
+
+class CommentPageOut(BaseModel):
+    thread_id: int
+    sort: str
+    comments: list[CommentOut] = Field(description="Top-level comments of this page, each with its replies")
+    next_cursor: str | None = Field(description="Pass as ?cursor= (with the same sort) for the next page")
+
+
+class CommentPageQuery(Schema):
+    sort: Site.CommentSort | None = Field(None, description="Default: the site's default sort")
+    cursor: str | None = None
+    limit: int = Field(50, ge=1, le=MAX_PAGE_SIZE, description="Top-level comments per page")
+
+
+class CommentIn(InputSchema):
+    body: str = Field(description="Markdown; >!text!< hides a spoiler inline")
+    parent_id: int | None = Field(None, description="The comment this replies to; null for a top-level comment")
+    is_spoiler: bool = False
+
+
+class CommentEditIn(InputSchema):
+    body: str
+    is_spoiler: bool | None = Field(None, description="Leave out to keep the current setting")
+
+
+class VoteIn(InputSchema):
+    value: Literal[1, -1, 0] = Field(description="1 up, -1 down, 0 withdraws your vote")
+
+
+class VoteOut(Schema):
+    comment_id: int
+    upvotes: int
+    downvotes: int
+    your_vote: int
