@@ -1,9 +1,11 @@
 """Reading threads: keyset-paginated top-level comments with their replies, in a fixed number of queries."""
 
 import datetime
+import math
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Greatest, Least, Power
 
 from talkies.lib.cursors import decode_cursor, encode_cursor
 from talkies.lib.errors import ServiceError
@@ -44,12 +46,52 @@ def _sort_key(sort: str) -> tuple[str, bool]:
 
 
 def _annotated(queryset: QuerySet[Comment]) -> QuerySet[Comment]:
-    # Controversy: many votes, evenly split. min(up, down) * 2 + total is a cheap, monotone stand-in that
-    # an index cannot serve, which is acceptable for a sort readers choose rarely (revisited for issue 3).
+    # Controversy is Reddit's (up + down) ** (min / max): many votes, evenly split, rank first; a
+    # unanimous comment scores 0. An index cannot serve it, which is acceptable for a sort readers choose
+    # rarely (revisited for issue 3). min/max is computed in floating point so it is not truncated to 0.
+    votes_split = Cast(Least("upvotes", "downvotes"), FloatField()) / Greatest("upvotes", "downvotes")
     return queryset.annotate(
         net_votes=F("upvotes") - F("downvotes"),
-        controversy=F("upvotes") + F("downvotes") - (F("upvotes") - F("downvotes")) * (F("upvotes") - F("downvotes")),
+        controversy=Case(
+            When(upvotes__gt=0, downvotes__gt=0, then=Power(F("upvotes") + F("downvotes"), votes_split)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        ),
     )
+
+
+# The JSON type each sort's cursor value was issued as; created_at travels as an ISO 8601 string.
+_CURSOR_TYPES: dict[str, type | tuple[type, ...]] = {
+    "best_score": (int, float),
+    "net_votes": int,
+    "controversy": (int, float),
+    "created_at": str,
+}
+BAD_CURSOR = "cursor is not one we issued for this sort: start again from the first page"
+
+
+def _cursor_position(cursor: str, key: str) -> tuple[float | int | datetime.datetime, int]:
+    """The (sort value, id) a cursor points after, checked against the sort it is replayed with.
+
+    A cursor is opaque but not signed: a forged one, or one issued for another sort, must fail here with
+    a ServiceError rather than reach the database as a value of the wrong type.
+    """
+    value, last_id = decode_cursor(cursor, length=2)
+    well_formed = (
+        isinstance(value, _CURSOR_TYPES[key])
+        and not isinstance(value, bool)
+        and (not isinstance(value, float) or math.isfinite(value))
+        and isinstance(last_id, int)
+        and not isinstance(last_id, bool)
+    )
+    if not well_formed:
+        raise ServiceError("cursor", BAD_CURSOR)
+    if key != "created_at":
+        return value, last_id
+    try:
+        return datetime.datetime.fromisoformat(value), last_id
+    except ValueError as e:
+        raise ServiceError("cursor", BAD_CURSOR) from e
 
 
 def _cursor_value(comment: Comment, key: str):
@@ -73,12 +115,7 @@ def thread_page(
     key, descending = _sort_key(sort)
     roots = _annotated(Comment.objects.filter(VISIBLE, thread=thread, parent=None)).select_related("author")
     if cursor:
-        value, last_id = decode_cursor(cursor, length=2)
-        if key == "created_at":
-            try:
-                value = datetime.datetime.fromisoformat(value)
-            except (TypeError, ValueError) as e:
-                raise ServiceError("cursor", "cursor is not one we issued: start again from the first page") from e
+        value, last_id = _cursor_position(cursor, key)
         op = "lt" if descending else "gt"
         roots = roots.filter(Q(**{f"{key}__{op}": value}) | Q(**{key: value, f"id__{op}": last_id}))
     order = [f"-{key}", "-id"] if descending else [key, "id"]

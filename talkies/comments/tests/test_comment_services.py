@@ -151,7 +151,7 @@ def test_it_rejects_a_body_over_the_sites_maximum_saying_by_how_much(thread, rea
 
 
 def test_hostile_markup_in_a_body_is_neutralised(thread, reader):
-    comment = comment_create(thread=thread, author=reader, body='<script>alert(1)</script> [x](javascript:alert(1))')
+    comment = comment_create(thread=thread, author=reader, body="<script>alert(1)</script> [x](javascript:alert(1))")
     assert "<script" not in comment.body_html
     assert 'href="javascript' not in comment.body_html
 
