@@ -82,7 +82,9 @@ def thread_out(thread: Thread) -> dict[str, Any]:
     }
 
 
-def comment_out(comment: Comment, *, author_rating: int | None = None, replies: list[Any] | None = None) -> dict:
+def comment_out(
+    comment: Comment, *, author_rating: int | None = None, replies: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """A comment as the API shows it. Reads only the comment's own columns and its selected author."""
     removed = comment.status == Comment.Status.REMOVED
     return {
