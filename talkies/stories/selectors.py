@@ -37,4 +37,8 @@ def film_critic_side(*, site: Site, film: Film) -> CriticSide:
 
 
 def site_critic_average(site: Site) -> float | None:
-    return CriticReview.objects.filter(story__site=site).aggregate(avg=Avg("normalised"))["avg"]
+    """The mean normalised score (0–100) of the site's published reviews; drafts and embargoes stay out."""
+    average = CriticReview.objects.filter(story__in=Story.published.filter(site=site)).aggregate(avg=Avg("normalised"))[
+        "avg"
+    ]
+    return None if average is None else float(average)  # Avg of a DecimalField is a Decimal

@@ -1,4 +1,5 @@
 import datetime
+import re
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -11,6 +12,9 @@ from talkies.lib.errors import ServiceError
 from talkies.lib.markdown import render_markdown
 
 from .models import CriticReview, Story
+
+# What the `<slug:slug>` URL converter accepts; anything else would give a story no address.
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 def story_create(
@@ -30,7 +34,9 @@ def story_create(
         raise ServiceError("kind", f"kind must be one of {', '.join(Story.Kind.values)}, not {kind!r}")
     if not title.strip():
         raise ServiceError("title", "title is required")
-    slug = slug or slugify(title)[:200]
+    for name, value in (("title", title.strip()), ("dek", dek), ("call_to_action", call_to_action)):
+        _check_length(name, value)
+    slug = _valid_slug(slug, title)
     if Story.objects.filter(site=site, slug=slug).exists():
         raise ServiceError("slug", f"a story with the slug {slug!r} already exists on {site.name}")
     with transaction.atomic():
@@ -50,6 +56,27 @@ def story_create(
     return story
 
 
+def _check_length(name: str, value: str) -> None:
+    # PostgreSQL refuses an over-long value with an error the reader would only see as a failed page.
+    limit = getattr(Story._meta.get_field(name), "max_length", None)
+    if limit is not None and len(value) > limit:
+        raise ServiceError(name, f"{name} is too long ({len(value)} characters; the maximum is {limit})")
+
+
+def _valid_slug(slug: str, title: str) -> str:
+    """The given slug, or one made from the title; either way one a URL can carry."""
+    limit = getattr(Story._meta.get_field("slug"), "max_length", None) or 200
+    if not slug:
+        slug = slugify(title)[:limit].strip("-")
+        if not slug:
+            raise ServiceError("slug", f"title {title!r} gives no slug: give one made of letters, digits and hyphens")
+    if len(slug) > limit or not _SLUG.fullmatch(slug):
+        raise ServiceError(
+            "slug", f"slug {slug!r} cannot be part of a URL: use up to {limit} letters, digits, hyphens or underscores"
+        )
+    return slug
+
+
 def story_update_body(*, story: Story, body: str) -> Story:
     story.body_source = body
     story.body_html = render_markdown(body)
@@ -65,6 +92,8 @@ def critic_review_create(
         parsed = parse_critic_score(score)
     except CriticScoreError as e:
         raise ServiceError("score", str(e)) from e
+    if CriticReview.objects.filter(story=story, film=film).exists():
+        raise ServiceError("film", f"this story already has a review of {film.title}: change that review instead")
     with transaction.atomic():
         review = CriticReview.objects.create(
             story=story,
