@@ -82,8 +82,7 @@ class LoggedIn(APIKeyCookie):
         # another site; the CSRF token is what proves this request came from a page we served.
         if check_csrf(request) is not None:
             raise HttpError(
-                403,
-                "CSRF check failed: send the value of the csrftoken cookie in an X-CSRFToken header",
+                403, "CSRF check failed: send the csrf_token from GET /api/v1/session in an X-CSRFToken header"
             )
         return self.authenticate(request, None)
 

@@ -36,9 +36,6 @@ router = Router(tags=["conversation"])
 comment_auth = LoggedIn("comment")
 vote_auth = LoggedIn("vote")
 
-BAD_CURSOR = "cursor is not one we issued for this sort: start again from the first page"
-
-
 # --- Fetching, always scoped to the request's site --------------------------------------------------
 
 
@@ -148,14 +145,7 @@ def list_comments(request: HttpRequest, thread_id: int, query: Query[CommentPage
     site = current_site(request)
     thread = get_thread_for_site(site, thread_id)
     sort = query.sort or site.default_comment_sort
-    try:
-        page = thread_page(thread=thread, sort=sort, cursor=query.cursor, limit=query.limit)
-    except (TypeError, ValueError) as e:
-        # A cursor issued for one sort and replayed with another decodes cleanly but holds a value of the
-        # wrong type for this sort's column, which the database layer refuses with a ValueError.
-        if query.cursor is None:
-            raise
-        raise ServiceError("cursor", BAD_CURSOR) from e
+    page = thread_page(thread=thread, sort=sort, cursor=query.cursor, limit=query.limit)
     return {
         "thread_id": thread.pk,
         "sort": page.sort,

@@ -392,7 +392,7 @@ def test_a_write_without_a_csrf_token_is_refused(csrf_client, thread):
 
     assert response.status_code == 403
     assert response.json() == {
-        "error": "CSRF check failed: send the value of the csrftoken cookie in an X-CSRFToken header",
+        "error": "CSRF check failed: send the csrf_token from GET /api/v1/session in an X-CSRFToken header",
         "field": None,
     }
     assert not Comment.objects.exists()
