@@ -89,9 +89,6 @@ class LoggedIn(APIKeyCookie):
     def authenticate(self, request: HttpRequest, key: str | None) -> User:
         return request.user  # type: ignore[return-value]
 
-    def _get_key(self, request: HttpRequest) -> str | None:  # pragma: no cover - __call__ reads the session
-        return request.COOKIES.get(self.param_name)
-
 
 def current_site(request: HttpRequest) -> Site:
     """The publication this request is for (set by CurrentSiteMiddleware from the host name)."""
