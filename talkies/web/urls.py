@@ -1,1 +1,18 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("stories/<slug:slug>/", views.story_detail, name="story-detail"),
+    path("stories/<slug:slug>/comments/", views.comment_post, name="comment-post"),
+    path("comments/<int:pk>/vote/", views.comment_vote_view, name="comment-vote"),
+    path("comments/<int:pk>/edit/", views.comment_edit_view, name="comment-edit"),
+    path("comments/<int:pk>/remove/", views.comment_remove_view, name="comment-remove"),
+    path("films/<slug:slug>/", views.film_detail, name="film-detail"),
+    path("films/<slug:slug>/rating/", views.film_rate, name="film-rate"),
+    path("films/<slug:slug>/rating/remove/", views.film_rating_remove, name="film-rating-remove"),
+    path("franchises/<slug:slug>/", views.franchise_detail, name="franchise-detail"),
+    path("people/<slug:slug>/", views.person_detail, name="person-detail"),
+    path("characters/<slug:slug>/", views.character_detail, name="character-detail"),
+]
