@@ -87,3 +87,13 @@ def story(site, film, editor):
 @pytest.fixture
 def thread(story):
     return thread_for_story(story=story)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached sites and scores must not leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -6,13 +6,18 @@ from .models import Site, SiteMembership, User
 SITE_CACHE_SECONDS = 60
 
 
+SITE_GENERATION_KEY = "site-cache-generation"
+
+
 def site_for_host(host: str) -> Site | None:
     """The Site whose domain is `host`, else the configured default site, else the first site.
 
-    Cached briefly because every request asks; a site's settings change rarely and the cache entry is
-    cleared when a Site is saved (see signals in apps that edit sites).
+    Cached because every request asks. Saving or deleting any Site bumps a generation number that is part
+    of the key (see accounts.signals), so this process sees the change at once; other processes with their
+    own local-memory cache see it within SITE_CACHE_SECONDS, or at once when REDIS_URL shares the cache.
     """
-    key = f"site-for-host:{host}"
+    generation = cache.get_or_set(SITE_GENERATION_KEY, 0)
+    key = f"site-for-host:{generation}:{host}"
     site = cache.get(key)
     if site is None:
         site = (
@@ -23,6 +28,13 @@ def site_for_host(host: str) -> Site | None:
         if site is not None:
             cache.set(key, site, SITE_CACHE_SECONDS)
     return site
+
+
+def forget_cached_sites() -> None:
+    try:
+        cache.incr(SITE_GENERATION_KEY)
+    except ValueError:  # not in the cache (evicted or never set): any new number does
+        cache.set(SITE_GENERATION_KEY, 1)
 
 
 def user_roles_on_site(*, user: User, site: Site) -> set[str]:

@@ -84,10 +84,14 @@ def comment_create(
 
 def comment_edit(*, comment: Comment, user: User, body: str, is_spoiler: bool | None = None) -> Comment:
     if not can_edit_comment(user, comment):
+        if comment.status == Comment.Status.REMOVED:
+            raise PermissionDenied("comment", "this comment was removed and can no longer be edited")
+        if not user.is_authenticated or comment.author_id != user.pk:
+            raise PermissionDenied("comment", "you can only edit your own comments")
         raise PermissionDenied(
             "comment",
-            "you can only edit your own comments, within "
-            f"{comment.thread.site.comment_edit_window_minutes} minutes of posting",
+            f"comments can only be edited within {comment.thread.site.comment_edit_window_minutes} minutes "
+            "of posting; this one is older",
         )
     comment.body_source = _validated_body(comment.thread.site, body)
     comment.body_html = render_markdown(comment.body_source)

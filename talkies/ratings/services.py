@@ -122,6 +122,8 @@ def rating_remove(*, site: Site, film: Film, user: User) -> bool:
     """Withdraw `user`'s rating of `film`. Returns whether there was one."""
     if not user.is_authenticated:
         raise PermissionDenied("user", "log in to remove your rating")
+    if not Rating.objects.filter(site=site, film=film, user=user).exists():
+        return False  # nothing to withdraw: do not create an empty score row either
     with transaction.atomic():
         score = _locked_score(site=site, film=film)
         rating = Rating.objects.filter(site=site, film=film, user=user).first()
