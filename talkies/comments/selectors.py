@@ -45,19 +45,22 @@ def _sort_key(sort: str) -> tuple[str, bool]:
     }[sort]
 
 
-def _annotated(queryset: QuerySet[Comment]) -> QuerySet[Comment]:
-    # Controversy is Reddit's (up + down) ** (min / max): many votes, evenly split, rank first; a
-    # unanimous comment scores 0. An index cannot serve it, which is acceptable for a sort readers choose
-    # rarely (revisited for issue 3). min/max is computed in floating point so it is not truncated to 0.
-    votes_split = Cast(Least("upvotes", "downvotes"), FloatField()) / Greatest("upvotes", "downvotes")
-    return queryset.annotate(
-        net_votes=F("upvotes") - F("downvotes"),
-        controversy=Case(
+def _with_sort_key(queryset: QuerySet[Comment], key: str) -> QuerySet[Comment]:
+    """Annotate the computed sort key the sort needs, and only that one: each costs SQL to build and run."""
+    if key == "net_votes":
+        return queryset.annotate(net_votes=F("upvotes") - F("downvotes"))
+    if key == "controversy":
+        # Reddit's (up + down) ** (min / max): many votes, evenly split, rank first; a unanimous comment
+        # scores 0. An index cannot serve it, which is acceptable for a sort readers choose rarely
+        # (revisited for issue 3). min/max is computed in floating point so it is not truncated to 0.
+        votes_split = Cast(Least("upvotes", "downvotes"), FloatField()) / Greatest("upvotes", "downvotes")
+        controversy = Case(
             When(upvotes__gt=0, downvotes__gt=0, then=Power(F("upvotes") + F("downvotes"), votes_split)),
             default=Value(0.0),
             output_field=FloatField(),
-        ),
-    )
+        )
+        return queryset.annotate(controversy=controversy)
+    return queryset
 
 
 # The JSON type each sort's cursor value was issued as; created_at travels as an ISO 8601 string.
@@ -113,7 +116,7 @@ def thread_page(
     if not 1 <= limit <= MAX_PAGE_SIZE:
         raise ServiceError("limit", f"limit must be from 1 to {MAX_PAGE_SIZE}, not {limit}")
     key, descending = _sort_key(sort)
-    roots = _annotated(Comment.objects.filter(VISIBLE, thread=thread, parent=None)).select_related("author")
+    roots = _with_sort_key(Comment.objects.filter(VISIBLE, thread=thread, parent=None), key).select_related("author")
     if cursor:
         value, last_id = _cursor_position(cursor, key)
         op = "lt" if descending else "gt"
