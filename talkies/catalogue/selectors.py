@@ -127,29 +127,29 @@ def franchise_page(*, slug: str, region: str) -> FranchisePage:
     )
     own = list(franchise.entries.all())
     children = list(franchise.children.all())
-    films = {e.film_id for e in own} | {e.film_id for child in children for e in child.entries.all()}
+    films = {e.film_id: e.film for e in [*own, *(e for child in children for e in child.entries.all())]}
     return FranchisePage(
         franchise=franchise,
         in_release_order=sorted(own, key=lambda e: (e.release_order, e.pk)),
         in_chronological_order=sorted(own, key=lambda e: (e.chronology_order, e.release_order)),
         children=children,
-        recurring_characters=recurring_characters(film_ids=films, region=region),
+        recurring_characters=recurring_characters(films=films, region=region),
     )
 
 
-def recurring_characters(*, film_ids: set[int], region: str, minimum_films: int = 2) -> list[RecurringCharacter]:
-    """Characters credited in at least `minimum_films` of the given films, with who played them."""
-    credits = (
-        Credit.objects.filter(film_id__in=film_ids, character__isnull=False, role=Credit.Role.ACTOR)
-        .select_related("character", "person")
-        .prefetch_related(FILM_WITH_DATES)
+def recurring_characters(*, films: dict[int, Film], region: str, minimum_films: int = 2) -> list[RecurringCharacter]:
+    """Characters credited in at least `minimum_films` of `films` ({id: film}, already loaded), with who
+    played them."""
+    credits = Credit.objects.filter(film_id__in=films, character__isnull=False, role=Credit.Role.ACTOR).select_related(
+        "character", "person"
     )
     by_character: dict[int, RecurringCharacter] = {}
     for credit in credits:
         assert credit.character is not None  # filtered above; narrows the type
         entry = by_character.setdefault(credit.character.pk, RecurringCharacter(credit.character))
-        if credit.film not in entry.films:
-            entry.films.append(credit.film)
+        film = films[credit.film_id]  # the caller's copy, whose release dates are already loaded
+        if film not in entry.films:
+            entry.films.append(film)
         if credit.person not in entry.played_by:
             entry.played_by.append(credit.person)
     recurring = [e for e in by_character.values() if len(e.films) >= minimum_films]

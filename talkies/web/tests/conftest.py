@@ -8,7 +8,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -25,14 +24,6 @@ from talkies.catalogue.models import (
 from talkies.stories.services import critic_review_create, story_create
 
 from .helpers import release
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    # Sites and site means are cached per process; each test starts from a clean slate.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -64,7 +64,7 @@ def test_an_edit_posted_after_the_window_is_refused_and_keeps_the_text(reader_cl
 
     page = response.content.decode()
     assert response.status_code == 400
-    assert "You can only edit your own comments, within 15 minutes of posting" in page
+    assert "Comments can only be edited within 15 minutes of posting; this one is older" in page
     assert ">Too late</textarea>" in page
 
 

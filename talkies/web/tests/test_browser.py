@@ -1,0 +1,119 @@
+"""What only a real browser can show: spoilers stay unreadable until asked for, with and without JavaScript,
+and the rating widget works from the keyboard alone. Runs on Debian's headless Chromium; skipped without it.
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+from talkies.comments.services import comment_create
+from talkies.ratings.models import Rating
+
+from .helpers import PASSWORD
+
+# Playwright's sync API runs an event loop in this thread; the ORM is only used between page actions.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("TALKIES_CHROMIUM") or shutil.which("chromium")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM, reason="headless Chromium not found: apt-get install chromium"),
+]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+        )
+        yield browser
+        browser.close()
+
+
+def open_page(chromium, *, javascript: bool = True):
+    context = chromium.new_context(viewport={"width": 1024, "height": 900}, java_script_enabled=javascript)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return page
+
+
+def log_in(page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base_url}/")
+
+
+@pytest.fixture
+def spoiler_thread(transactional_db, site, story, thread, reader):
+    comment_create(thread=thread, author=reader, body="What a ride. >!Winston betrays everyone!< at the end.")
+    comment_create(thread=thread, author=reader, body="The Director survives.", is_spoiler=True)
+    return story
+
+
+def test_an_inline_spoiler_is_unreadable_and_silent_until_clicked(chromium, live_server, spoiler_thread):
+    page = open_page(chromium)
+    page.goto(f"{live_server.url}{spoiler_thread.get_absolute_url()}")
+    hidden = page.locator(".spoiler-text").first
+    body = page.locator(".comment-body").filter(has=hidden)
+
+    assert hidden.evaluate("el => getComputedStyle(el).visibility") == "hidden"
+    assert "Winston betrays" not in body.aria_snapshot()  # not exposed to screen readers either
+
+    page.locator(".spoiler-reveal").first.click()
+
+    assert hidden.evaluate("el => getComputedStyle(el).visibility") == "visible"
+    assert "Winston betrays everyone" in body.aria_snapshot()
+    page.context.close()
+
+
+def test_enter_reveals_an_inline_spoiler_from_the_keyboard(chromium, live_server, spoiler_thread):
+    page = open_page(chromium)
+    page.goto(f"{live_server.url}{spoiler_thread.get_absolute_url()}")
+
+    page.locator(".spoiler-switch").first.focus()
+    page.keyboard.press("Enter")
+
+    assert page.locator(".spoiler-text").first.evaluate("el => getComputedStyle(el).visibility") == "visible"
+    page.context.close()
+
+
+def test_without_javascript_spoilers_still_open_on_request(chromium, live_server, spoiler_thread):
+    page = open_page(chromium, javascript=False)
+    page.goto(f"{live_server.url}{spoiler_thread.get_absolute_url()}")
+
+    whole = page.locator("details.spoiler-comment")
+    assert not page.get_by_text("The Director survives.").is_visible()
+    whole.locator("summary").click()
+    assert page.get_by_text("The Director survives.").is_visible()
+
+    page.locator(".spoiler-switch").first.focus()
+    page.keyboard.press("Space")
+    assert page.locator(".spoiler-text").first.evaluate("el => getComputedStyle(el).visibility") == "visible"
+    page.context.close()
+
+
+def test_a_reader_can_rate_with_the_keyboard_alone_and_without_javascript(
+    chromium, live_server, transactional_db, site, story, reader
+):
+    page = open_page(chromium, javascript=False)
+    log_in(page, live_server.url, "reader")
+    page.goto(f"{live_server.url}{story.get_absolute_url()}")
+
+    # Focus the first half star, move six steps right (to 3.5 stars) and submit with Enter.
+    page.locator("#rate-ballerina-1").focus()
+    for _ in range(6):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**#rate-ballerina")
+
+    assert Rating.objects.get(user=reader).value == 7
+    assert page.get_by_text("You rated Ballerina 3.5 stars.").is_visible()
+    page.context.close()
