@@ -38,7 +38,8 @@ def serve(argv: list[str]) -> None:
         "talkies.asgi:application",
         address=args.host,
         port=args.port,
-        interface=Interfaces.ASGI,
+        # Django has no lifespan handler; the no-lifespan interface skips a start-up probe and its warning.
+        interface=Interfaces.ASGINL,
         workers=args.workers,
         log_access=args.access_log,
         respawn_failed_workers=True,
