@@ -184,6 +184,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "talkies" / "static"]
+if DEBUG or TESTING:
+    # Development serves static files from the app folders; an empty STATIC_ROOT keeps WhiteNoise from warning
+    # at every start that it is missing (production fills it with collectstatic).
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
