@@ -111,29 +111,48 @@ class FranchisePage:
     recurring_characters: list[RecurringCharacter]
 
 
+def _with_films_and_children(queryset: QuerySet[Franchise]) -> QuerySet[Franchise]:
+    """Prefetch a franchise's entries and its direct sub-franchises' entries, films and release dates."""
+    entries = FranchiseEntry.objects.select_related("film", "franchise").prefetch_related("film__release_dates")
+    return queryset.prefetch_related(
+        Prefetch("entries", queryset=entries),
+        Prefetch("children", queryset=Franchise.objects.prefetch_related(Prefetch("entries", queryset=entries))),
+    )
+
+
+def _all_entries(franchise: Franchise) -> list[FranchiseEntry]:
+    """The franchise's own entries, then its sub-franchises' entries for films it does not list itself.
+
+    A universe often holds no films directly (the World of John Wick holds the John Wick franchise,
+    which holds the films), yet its page and its card on the home page should show them all.
+    Reads the entries prefetched by _with_films_and_children.
+    """
+    by_film: dict[int, FranchiseEntry] = {}
+    for entry in [*franchise.entries.all(), *(e for child in franchise.children.all() for e in child.entries.all())]:
+        by_film.setdefault(entry.film_id, entry)
+    return list(by_film.values())
+
+
+def _in_release_order(entries: list[FranchiseEntry], region: str) -> list[FranchiseEntry]:
+    # By the films' actual dates: release_order numbers are only comparable within one franchise.
+    return sorted(entries, key=lambda e: (*_release_sort_key(e.film, region), e.release_order))
+
+
 def franchise_page(*, slug: str, region: str) -> FranchisePage:
     """The franchise with its films in both orders, sub-franchises, and characters seen in ≥2 of its films.
 
-    A shared universe's characters recur across its franchises (Winston is in John Wick and in
-    Ballerina), so the films considered are the franchise's own and those of its direct children.
+    The films are the franchise's own and those of its direct sub-franchises (see _all_entries). Story
+    order sorts on chronology_order, which assumes sub-franchises place their films on their universe's
+    timeline, as the catalogue's editors are asked to.
     """
-    entries = FranchiseEntry.objects.select_related("film").prefetch_related("film__release_dates")
-    franchise = get_object_or_404(
-        Franchise.objects.select_related("parent").prefetch_related(
-            Prefetch("entries", queryset=entries),
-            Prefetch("children", queryset=Franchise.objects.prefetch_related(Prefetch("entries", queryset=entries))),
-        ),
-        slug=slug,
-    )
-    own = list(franchise.entries.all())
-    children = list(franchise.children.all())
-    films = {e.film_id: e.film for e in [*own, *(e for child in children for e in child.entries.all())]}
+    franchise = get_object_or_404(_with_films_and_children(Franchise.objects.select_related("parent")), slug=slug)
+    entries = _all_entries(franchise)
     return FranchisePage(
         franchise=franchise,
-        in_release_order=sorted(own, key=lambda e: (e.release_order, e.pk)),
-        in_chronological_order=sorted(own, key=lambda e: (e.chronology_order, e.release_order)),
-        children=children,
-        recurring_characters=recurring_characters(films=films, region=region),
+        in_release_order=_in_release_order(entries, region),
+        in_chronological_order=sorted(entries, key=lambda e: (e.chronology_order, *_release_sort_key(e.film, region))),
+        children=list(franchise.children.all()),
+        recurring_characters=recurring_characters(films={e.film_id: e.film for e in entries}, region=region),
     )
 
 
@@ -161,22 +180,15 @@ def recurring_characters(*, films: dict[int, Film], region: str, minimum_films: 
 
 def root_franchises() -> QuerySet[Franchise]:
     """Franchises and universes that are not part of a larger one, with their films and sub-franchises."""
-    entries = FranchiseEntry.objects.select_related("film").prefetch_related("film__release_dates")
-    return Franchise.objects.filter(parent__isnull=True).prefetch_related(
-        Prefetch("entries", queryset=entries),
-        Prefetch("children", queryset=Franchise.objects.prefetch_related(Prefetch("entries", queryset=entries))),
-    )
+    return _with_films_and_children(Franchise.objects.filter(parent__isnull=True))
 
 
 def franchise_films(franchise: Franchise, *, region: str) -> list[Film]:
     """The films of a franchise and of its direct sub-franchises, in release order, each once.
 
-    Reads the prefetched entries of root_franchises().
+    Reads the entries prefetched by root_franchises().
     """
-    seen: dict[int, Film] = {}
-    for entry in [*franchise.entries.all(), *(e for child in franchise.children.all() for e in child.entries.all())]:
-        seen.setdefault(entry.film_id, entry.film)
-    return sorted(seen.values(), key=lambda f: _release_sort_key(f, region))
+    return [entry.film for entry in _in_release_order(_all_entries(franchise), region)]
 
 
 # --- Person and character -----------------------------------------------------------------------
@@ -219,6 +231,14 @@ class CharacterPage:
     character: Character
     # Acting credits for the character, in the order the films came out.
     appearances: list[Credit]
+
+    @property
+    def played_by(self) -> list[Person]:
+        """Everyone who has played the character, in order of their first appearance, each once."""
+        people: dict[int, Person] = {}
+        for credit in self.appearances:
+            people.setdefault(credit.person_id, credit.person)
+        return list(people.values())
 
 
 def character_page(*, slug: str, region: str) -> CharacterPage:

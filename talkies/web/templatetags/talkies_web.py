@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
-from talkies.catalogue.models import Film
+from talkies.catalogue.models import Film, ReleaseDate
 from talkies.catalogue.status import FilmStatus, film_release_date
 from talkies.catalogue.status import film_status as derive_film_status
 from talkies.lib.scoring import AudienceScore
@@ -82,6 +82,14 @@ def histogram(score: AudienceScore, rating_display: str) -> list[display.Histogr
 def release_date(film: Film, region: str) -> datetime.date | None:
     """The film's release in the site's region (reads prefetched release dates)."""
     return film_release_date(film, region)
+
+
+@register.simple_tag
+def regional_release(film: Film, region: str) -> ReleaseDate | None:
+    """The release that film_release_date picks, as a ReleaseDate, so a page can say which region it is."""
+    date = film_release_date(film, region)
+    candidates = [r for r in film.release_dates.all() if r.date == date]
+    return next((r for r in candidates if r.region == region), candidates[0] if candidates else None)
 
 
 @register.simple_tag

@@ -5,9 +5,7 @@ import re
 from html import unescape
 from html.parser import HTMLParser
 
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from talkies.catalogue.models import Film, ReleaseDate
 
@@ -43,10 +41,14 @@ def text_of(html: str) -> str:
     return re.sub(r"\s+", " ", unescape(without_tags))
 
 
-def queries_for(client: Client, url: str) -> int:
-    """How many queries a page costs once per-process caches (the site, the site's mean rating) are warm."""
+def page_queries(client: Client, url: str, assert_max_num_queries, bound: int) -> int:
+    """How many queries a page costs once per-process caches (the site, the site's mean rating) are warm.
+
+    `assert_max_num_queries` is pytest-django's django_assert_max_num_queries fixture: the request
+    fails the test, listing every query, if it costs more than `bound`.
+    """
     client.get(url)
-    with CaptureQueriesContext(connection) as captured:
+    with assert_max_num_queries(bound) as captured:
         response = client.get(url)
     assert response.status_code == 200
-    return len(captured.captured_queries)
+    return len(captured)

@@ -5,7 +5,7 @@ from django.utils import timezone
 from talkies.catalogue.models import Character, Credit, Person
 from talkies.stories.services import story_create
 
-from .helpers import queries_for, release, text_of
+from .helpers import page_queries, release, text_of
 
 
 def test_the_film_page_shows_titles_release_status_runtime_synopsis_and_studio(client, site, universe):
@@ -14,7 +14,6 @@ def test_the_film_page_shows_titles_release_status_runtime_synopsis_and_studio(c
 
     assert '<h1 class="film-title">Ballerina</h1>' in page
     assert "Marketing title: From the World of John Wick: Ballerina" in text
-    assert "Released 6 June 2025 (US)" in text
     assert '<span class="status status-released">Released 6 June 2025</span>' in page
     assert "2 h 5 min" in text
     assert "Eve Macarro begins her training" in text
@@ -28,8 +27,9 @@ def test_the_release_date_and_status_follow_the_sites_region(client, site, film)
 
     page = client.get("/films/ballerina/").content.decode()
 
+    opened = timezone.localdate() - datetime.timedelta(days=3)
     assert "Now in theatres" in page
-    assert "(GB)" in page
+    assert f"Opened {opened:%-d %B %Y} in GB" in text_of(page)
 
 
 def test_directors_and_writers_link_to_their_pages(client, site, universe):
@@ -96,13 +96,14 @@ def test_an_unknown_film_is_not_found(client, site):
     assert client.get("/films/no-such-film/").status_code == 404
 
 
-def test_the_film_page_costs_the_same_queries_with_4_or_40_credits(reader_client, site, film, universe, review):
-    few = queries_for(reader_client, "/films/ballerina/")
+def test_the_film_page_costs_the_same_queries_with_4_or_40_credits(
+    reader_client, site, film, universe, review, django_assert_max_num_queries
+):
+    few = page_queries(reader_client, "/films/ballerina/", django_assert_max_num_queries, 12)
     for i in range(36):
         person = Person.objects.create(name=f"Extra {i}", slug=f"extra-{i}")
         character = Character.objects.create(name=f"Assassin {i}", slug=f"assassin-{i}")
         Credit.objects.create(film=film, person=person, role="actor", character=character, billing_order=10 + i)
-    many = queries_for(reader_client, "/films/ballerina/")
+    many = page_queries(reader_client, "/films/ballerina/", django_assert_max_num_queries, 12)
 
     assert few == many
-    assert many <= 14
