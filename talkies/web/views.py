@@ -39,7 +39,7 @@ from talkies.stories.models import Story
 from .display import rating_label
 from .forms import CommentEditForm, CommentForm, RatingForm, VoteForm
 from .selectors import film_scores, latest_stories, stories_about_film, story_for_page
-from .threads import comment_views
+from .threads import CommentView, comment_views
 
 COMMENTS_PER_PAGE = 30
 
@@ -133,7 +133,8 @@ def _render_story(
     site = current_site(request)
     films = list(story.films.all())
     thread = _story_thread(story)
-    comments, next_cursor, thread_error = [], None, ""
+    comments: list[CommentView] = []
+    next_cursor, thread_error = None, ""
     if thread is not None:
         try:
             page = thread_page(thread=thread, sort=sort, cursor=cursor or None, limit=COMMENTS_PER_PAGE)
@@ -171,7 +172,7 @@ def _render_story(
     return render(request, "web/story_detail.html", context, status=status)
 
 
-def _shows_comment(comments, comment_id: int | None) -> bool:
+def _shows_comment(comments: list[CommentView], comment_id: int | None) -> bool:
     return any(v.comment.pk == comment_id or _shows_comment(v.replies, comment_id) for v in comments)
 
 
@@ -198,7 +199,7 @@ def comment_post(request: HttpRequest, slug: str) -> HttpResponse:
                 _thread_url(story, sort=sort, cursor=cursor) if comment.parent_id else _thread_url(story, sort="new")
             )
             return redirect(f"{target}#comment-{comment.pk}")
-    is_reply = bool(form.cleaned_data.get("parent")) if hasattr(form, "cleaned_data") else False
+    is_reply = bool(form.cleaned_data.get("parent"))
     return _render_story(
         request,
         story,

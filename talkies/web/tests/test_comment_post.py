@@ -121,6 +121,15 @@ def test_a_reply_to_a_comment_from_another_thread_is_refused(reader_client, site
     assert "The comment you replied to is not in this thread any more" in response.content.decode()
 
 
+def test_a_tampered_parent_field_is_reported_and_the_text_kept(reader_client, story):
+    response = reader_client.post(URL, {"body": "Kept text", "parent": "not-a-number"})
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "The comment you replied to could not be found: enter a whole number." in page
+    assert ">Kept text</textarea>" in page
+
+
 def test_posting_to_a_closed_thread_is_refused_and_keeps_the_text(reader_client, story, thread):
     thread.is_closed = True
     thread.save()
