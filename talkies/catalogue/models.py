@@ -4,8 +4,6 @@ The catalogue is shared by every site in an installation (films are facts). Noth
 stories, comments or ratings; those apps point at the catalogue, never the reverse.
 """
 
-import datetime
-
 from django.db import models
 from django.urls import reverse
 
@@ -245,17 +243,3 @@ class Credit(models.Model):
     def __str__(self) -> str:
         who = f" as {self.character}" if self.character_id else ""
         return f"{self.person} — {self.get_role_display()}{who} in {self.film}"
-
-
-def film_release_in_region(film: Film, region: str) -> datetime.date | None:
-    """The first theatrical (else any) release date of `film` in `region`, else anywhere."""
-    dates = sorted(film.release_dates.all(), key=lambda r: r.date)
-    for candidates in (
-        [r for r in dates if r.region == region and r.kind == ReleaseDate.Kind.THEATRICAL],
-        [r for r in dates if r.region == region],
-        [r for r in dates if r.kind == ReleaseDate.Kind.THEATRICAL],
-        dates,
-    ):
-        if candidates:
-            return candidates[0].date
-    return None
