@@ -1,0 +1,473 @@
+"""Thread reads under load: the first page of threads of 10, 200 and 2,000 comments, from the real server.
+
+    make bench                      # or: .venv/bin/python bench/thread_read.py [--duration 10] [--connections 32]
+
+1. Creates a throwaway data directory, migrates it and seeds one site, one film and one story thread per
+   size (bench/seed_threads.py, in a subprocess, through the ORM).
+2. Starts `talkies serve` as in production (TALKIES_ENV=production, DEBUG off, granian, --workers 2) in its
+   own process group and waits until it answers.
+3. For each thread: checks one response, warms up, then holds `--connections` keep-alive connections
+   for `--duration` seconds against GET /api/v1/threads/{id}/comments?sort=old&limit=200 with the asyncio
+   generator in bench/loadgen.py, and with wrk as well when it is installed.
+4. Prints a table, writes bench/results/thread_read-<timestamp>.json, and always stops the server.
+
+Alongside every result it reports how much CPU the server, the generator and the whole machine used,
+and from that which of them set the pace: on a small machine the generator competes with the server
+for the same cores, and a benchmark that does not say so measures itself.
+
+Targets are data (`Target`), so another server (Isso, say) can be seeded and measured side by side in
+the same run: give it a Target whose path_for maps a SeededThread to its own URL.
+"""
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.loadgen import LoadResult, run_load  # noqa: E402 (needs ROOT on sys.path when run as a script)
+from bench.seed_threads import SeededThread  # noqa: E402
+
+RESULTS_DIR = ROOT / "bench" / "results"
+HOST = "127.0.0.1"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# A clean granian shutdown takes well under a second; one that receives SIGTERM while requests whose
+# clients have gone are still in flight (an interrupted run) can hang in its workers, hence the SIGKILL.
+GRACEFUL_STOP_SECONDS = 5
+# The generator is single-threaded: past this share of one core it, not the server, sets the pace.
+GENERATOR_SATURATED_CORES = 0.85
+# wrk doing this much better than the generator means the generator was holding the server back.
+WRK_MARGIN = 1.15
+
+
+# --- What is measured -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """A server under test: its name, where it listens, and the URL path of each seeded thread's page."""
+
+    name: str
+    base_url: str
+    path_for: Callable[[SeededThread], str]
+
+    def url_for(self, thread: SeededThread) -> str:
+        return self.base_url + self.path_for(thread)
+
+
+def talkies_target(port: int) -> Target:
+    return Target(
+        name="talkies",
+        base_url=f"http://{HOST}:{port}",
+        path_for=lambda thread: f"/api/v1/threads/{thread.thread_id}/comments?sort=old&limit=200",
+    )
+
+
+# --- Processes and CPU accounting ---------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def process_group_cpu_seconds(pgid: int) -> float:
+    """User + system CPU of every live process in a process group (a server and the workers it forked)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # The command name (field 2) may hold spaces; every field we need comes after its ')'.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process ended while we looked
+        if int(fields[2]) == pgid:  # fields[2] is field 5, pgrp
+            total += int(fields[11]) + int(fields[12])  # fields 14 and 15, utime and stime
+    return total / CLOCK_TICKS
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds spent not idle, summed over all cores, since boot (from /proc/stat)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return (sum(values[:8]) - idle) / CLOCK_TICKS  # guest time is already inside user and nice
+
+
+class ServerProcess:
+    """A server run in its own process group, so that stopping it stops every worker it forked too."""
+
+    def __init__(self, name: str, command: list[str], *, env: dict[str, str], log_path: Path) -> None:
+        self.name, self.command, self.env, self.log_path = name, command, env, log_path
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> "ServerProcess":
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                self.command, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    @property
+    def pgid(self) -> int:
+        assert self.process is not None, "the server has not been started"
+        return self.process.pid  # start_new_session makes the server its group's leader
+
+    def wait_until_ready(self, url: str, *, timeout: float = 90.0) -> None:
+        """Poll `url` until it answers 200; fail early, with the server's log, if the server dies."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with status {self.process.returncode}:\n{self.log_tail()}")
+            with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+            time.sleep(0.25)
+        raise RuntimeError(f"{self.name} did not answer {url} within {timeout:.0f} s:\n{self.log_tail()}")
+
+    def cpu_seconds(self) -> float:
+        return process_group_cpu_seconds(self.pgid)
+
+    def log_tail(self, lines: int = 30) -> str:
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self._signal_group(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=GRACEFUL_STOP_SECONDS)
+        # Workers that outlived their parent, or a parent that ignored SIGTERM, go now.
+        self._signal_group(signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=5)
+
+    def _signal_group(self, sig: signal.Signals) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.pgid, sig)
+
+
+# --- Talkies: environment, database, server -----------------------------------------------------------
+
+
+def talkies_environment(data_dir: Path) -> dict[str, str]:
+    """Production settings on a throwaway SQLite database: DEBUG off, a real key, explicit hosts."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "TALKIES_TESTING"}}
+    env.update(
+        TALKIES_ENV="production",
+        TALKIES_DATA_DIR=str(data_dir),
+        SECRET_KEY="bench-only-secret",
+        ALLOWED_HOSTS=HOST,
+        STATIC_ROOT=str(data_dir / "static"),  # collectstatic runs at start-up; keep it out of the checkout
+        LOG_LEVEL="WARNING",
+        # The checkout first on the path, so the run does not depend on how the package was installed.
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    )
+    return env
+
+
+def talkies_command() -> list[str]:
+    script = Path(sys.executable).parent / "talkies"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "talkies.cli"]
+
+
+def prepare_talkies_database(env: dict[str, str], sizes: list[int]) -> list[SeededThread]:
+    subprocess.run([*talkies_command(), "migrate", "--no-input"], env=env, check=True, stdout=subprocess.DEVNULL)
+    seeded = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "seed_threads.py"), "--sizes", ",".join(map(str, sizes)), "--host", HOST],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return [SeededThread(**fields) for fields in json.loads(seeded.stdout.strip().splitlines()[-1])]
+
+
+def talkies_server(env: dict[str, str], *, port: int, workers: int, log_path: Path) -> ServerProcess:
+    command = [*talkies_command(), "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)]
+    return ServerProcess("talkies", command, env=env, log_path=log_path)
+
+
+# --- One measurement --------------------------------------------------------------------------------
+
+
+def check_page(url: str, thread: SeededThread) -> dict:
+    """Fetch the page once and make sure it is the page we mean to measure, not an error or an empty list."""
+    with urllib.request.urlopen(url, timeout=30) as response:
+        body = response.read()
+    page = json.loads(body)
+    top_level = len(page["comments"])
+    expected = min(thread.top_level, 200)
+    if top_level != expected:
+        raise RuntimeError(f"{url} returned {top_level} top-level comments, expected {expected}")
+
+    def count(nodes: list[dict]) -> int:
+        return sum(1 + count(node["replies"]) for node in nodes)
+
+    return {"top_level": top_level, "comments": count(page["comments"]), "bytes": len(body)}
+
+
+class CpuWindow:
+    """CPU seconds used by the server, and by the machine as a whole, while the block runs."""
+
+    def __init__(self, server: ServerProcess) -> None:
+        self.server = server
+        self.server_cpu_s = self.machine_busy_s = 0.0
+
+    def __enter__(self) -> "CpuWindow":
+        self._server_start, self._machine_start = self.server.cpu_seconds(), machine_busy_seconds()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.server_cpu_s = self.server.cpu_seconds() - self._server_start
+        self.machine_busy_s = machine_busy_seconds() - self._machine_start
+
+    def cores(self, elapsed: float, *, client_cpu_s: float) -> dict[str, float]:
+        """Cores used by the server, the client, the machine, and whatever else ran (other tenants, say)."""
+        other = max(0.0, self.machine_busy_s - self.server_cpu_s - client_cpu_s)
+        return {
+            "server_cpu_cores": round(self.server_cpu_s / elapsed, 2),
+            "machine_busy_cores": round(self.machine_busy_s / elapsed, 2),
+            "other_cpu_cores": round(other / elapsed, 2),
+        }
+
+
+def run_generator(url: str, server: ServerProcess, *, connections: int, duration: float, warmup: float) -> dict:
+    if warmup > 0:  # warm the server's caches and connections; not recorded
+        asyncio.run(run_load(url, connections=connections, duration=warmup))
+    with CpuWindow(server) as cpu:
+        result: LoadResult = asyncio.run(run_load(url, connections=connections, duration=duration))
+    return {**result.summary(), **cpu.cores(result.duration_s, client_cpu_s=result.client_cpu_s)}
+
+
+_WRK_LATENCY = re.compile(r"^\s*(50|90|99)%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
+_WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def run_wrk(url: str, server: ServerProcess, *, connections: int, duration: float, warmup: float) -> dict:
+    """The same load from wrk (C, one thread), as a check on whether the Python generator kept up."""
+
+    def wrk(seconds: float) -> str:
+        command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", url]
+        command += ["-H", "Accept: application/json"]
+        return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+
+    if warmup > 0:
+        wrk(warmup)
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with CpuWindow(server) as cpu:
+        started = time.perf_counter()
+        output = wrk(duration)
+        elapsed = time.perf_counter() - started
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # wrk has exited, so its CPU is counted here
+    wrk_cpu = (children.ru_utime - children_before.ru_utime) + (children.ru_stime - children_before.ru_stime)
+    return {
+        **parse_wrk_output(output),
+        "client_cpu_cores": round(wrk_cpu / elapsed, 2),
+        **cpu.cores(elapsed, client_cpu_s=wrk_cpu),
+    }
+
+
+def parse_wrk_output(output: str) -> dict:
+    """Requests, errors, throughput and p50/p90/p99 from `wrk --latency`'s report."""
+
+    def numbers(pattern: str, *, required: bool = True) -> list[float]:
+        match = re.search(pattern, output)
+        if match is None:
+            if required:
+                raise RuntimeError(f"wrk's report has no line matching {pattern!r}:\n{output}")
+            return []
+        return [float(group) for group in match.groups()]
+
+    socket_errors = numbers(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", required=False)
+    non_2xx = numbers(r"Non-2xx or 3xx responses: (\d+)", required=False)
+    return {
+        "requests": int(numbers(r"(\d+) requests in")[0]),
+        "errors": int(sum(socket_errors) + sum(non_2xx)),
+        "requests_per_second": numbers(r"Requests/sec:\s+([\d.]+)")[0],
+        **{f"p{p}_ms": round(float(v) * _WRK_UNITS[unit], 2) for p, v, unit in _WRK_LATENCY.findall(output)},
+    }
+
+
+def pace_setter(generator: dict, wrk: dict | None) -> str:
+    """Which side limited the throughput, in words, from the CPU each side used (and wrk's figures)."""
+    cpus = os.cpu_count() or 1
+    if generator["client_cpu_cores"] >= GENERATOR_SATURATED_CORES:
+        verdict = f"the generator (CPU-bound at {generator['client_cpu_cores']:.2f} of its one core)"
+    elif generator["machine_busy_cores"] >= 0.9 * cpus:
+        verdict = (
+            f"machine CPU: all {cpus} cores busy (server {generator['server_cpu_cores']:.2f}, "
+            f"generator {generator['client_cpu_cores']:.2f}, other processes {generator['other_cpu_cores']:.2f})"
+        )
+    else:
+        verdict = "the server, below full CPU (it was waiting, not computing)"
+    if wrk is not None:
+        verdict += "; " + wrk_comparison(generator, wrk)
+    return verdict
+
+
+def wrk_comparison(generator: dict, wrk: dict) -> str:
+    """Compare requests per server core rather than raw requests: on a shared machine the two runs may
+    not get the same CPU, and more CPU for the server is not evidence against the generator."""
+
+    def per_server_core(result: dict) -> float:
+        return result["requests_per_second"] / max(result["server_cpu_cores"], 0.01)
+
+    ratio = per_server_core(wrk) / per_server_core(generator)
+    figures = f"wrk {wrk['requests_per_second']:.0f} req/s on {wrk['server_cpu_cores']:.2f} server cores"
+    if ratio > WRK_MARGIN:
+        return f"{figures}: {ratio:.2f}x the generator's requests per server core, so the generator held it back"
+    return f"{figures}: the same requests per server core ({ratio:.2f}x), so the generator kept up"
+
+
+# --- Reporting --------------------------------------------------------------------------------------
+
+
+def print_table(rows: list[dict]) -> None:
+    header = (
+        f"{'target':<8} {'thread':>15} {'page':>13} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} "
+        f"{'errors':>6} {'server':>6} {'client':>6} {'other':>6}  client"
+    )
+    print("\n" + header + "\n" + "-" * len(header))
+    for row in rows:
+        page = f"{row['page']['comments']} / {row['page']['bytes'] // 1024} KB"
+        for client in ("loadgen", "wrk"):
+            r = row.get(client)
+            if r is None:
+                continue
+            print(
+                f"{row['target']:<8} {row['thread']['label']:>15} {page:>13} {r['requests_per_second']:>8.1f} "
+                f"{r.get('p50_ms') or 0:>8.2f} {r.get('p90_ms') or 0:>8.2f} {r.get('p99_ms') or 0:>8.2f} "
+                f"{r['errors']:>6} {r['server_cpu_cores']:>6.2f} {r['client_cpu_cores']:>6.2f} "
+                f"{r['other_cpu_cores']:>6.2f}  {client}"
+            )
+    print(
+        "\npage: comments in the response (top-level + replies) / its size. server, client, other: CPU cores used"
+        "\nby the server's processes, the load generator, and everything else on the machine (1.00 = one core)."
+    )
+    for row in rows:
+        print(f"pace set by, {row['thread']['label']}: {row['pace_set_by']}")
+
+
+def write_results(report: dict) -> Path:
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / f"thread_read-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(report, indent=2) + "\n")
+    return path
+
+
+def git_revision() -> str | None:
+    with contextlib.suppress(OSError, subprocess.CalledProcessError):
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True, capture_output=True, text=True
+        ).stdout.strip()
+    return None
+
+
+# --- Main ---------------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds of measured load per thread (10)")
+    parser.add_argument("--warmup", type=float, default=2.0, help="seconds of unmeasured load first (2)")
+    parser.add_argument("--connections", type=int, default=32, help="concurrent keep-alive connections (32)")
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes (2)")
+    parser.add_argument("--sizes", default="10,200,2000", help="comments per thread, comma-separated")
+    parser.add_argument(
+        "--wrk",
+        choices=("auto", "never", "always"),
+        default="auto",
+        help="also measure with wrk: when installed (auto, the default), never, or always (fail without it)",
+    )
+    args = parser.parse_args(argv)
+    if args.duration <= 0 or args.warmup < 0 or args.connections < 1 or args.workers < 1:
+        parser.error("duration must be above 0, warmup 0 or more, connections and workers at least 1")
+    if args.wrk == "always" and not shutil.which("wrk"):
+        parser.error("--wrk always, but wrk is not installed (apt-get install wrk)")
+    return args
+
+
+def measure_thread(target: Target, thread: SeededThread, server: ServerProcess, args: argparse.Namespace) -> dict:
+    url = target.url_for(thread)
+    print(f"  {thread.label}: {args.warmup:g} s warm-up, {args.duration:g} s measured…", flush=True)
+    row: dict[str, Any] = {"target": target.name, "thread": asdict(thread), "url": url}
+    row["page"] = check_page(url, thread)
+    load = {"connections": args.connections, "duration": args.duration, "warmup": args.warmup}
+    row["loadgen"] = run_generator(url, server, **load)
+    row["wrk"] = run_wrk(url, server, **load) if args.use_wrk else None
+    row["pace_set_by"] = pace_setter(row["loadgen"], row["wrk"])
+    return row
+
+
+def measure_talkies(args: argparse.Namespace) -> list[dict]:
+    """Seed a fresh database, serve it, measure every thread, and stop the server whatever happens."""
+    sizes = [int(size) for size in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory(prefix="talkies-bench-thread-read-") as tmp:
+        data_dir = Path(tmp)
+        env = talkies_environment(data_dir)
+        print(f"seeding threads of {', '.join(f'{n:,}' for n in sizes)} comments in {data_dir}…", flush=True)
+        threads = prepare_talkies_database(env, sizes)
+        port = free_port()
+        target = talkies_target(port)
+        with talkies_server(env, port=port, workers=args.workers, log_path=data_dir / "server.log") as server:
+            server.wait_until_ready(target.url_for(threads[0]))
+            print(f"{target.name} is up on {target.base_url} with {args.workers} workers", flush=True)
+            return [measure_thread(target, thread, server, args) for thread in threads]
+
+
+def exit_on_sigterm() -> None:
+    """Turn SIGTERM (a CI timeout, `kill`) into SystemExit, so the server is stopped on the way out.
+
+    The server runs in its own session and never sees signals sent to us; by default SIGTERM would end
+    this process without running a single `finally`, leaving the server and its workers behind.
+    """
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    exit_on_sigterm()
+    args.use_wrk = args.wrk != "never" and shutil.which("wrk") is not None
+    started_at = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    rows = measure_talkies(args)
+    report = {
+        "benchmark": "thread_read",
+        "started_at": started_at,
+        "revision": git_revision(),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "settings": {**vars(args), "database": "sqlite (WAL)", "server": "granian (ASGI)"},
+        "results": rows,
+    }
+    print_table(rows)
+    print(f"\nwritten to {write_results(report).relative_to(ROOT)}")
+    errors = sum(row["loadgen"]["errors"] + (row["wrk"]["errors"] if row["wrk"] else 0) for row in rows)
+    if errors:
+        print(f"{errors} request(s) failed: see error_kinds in the JSON", file=sys.stderr)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
