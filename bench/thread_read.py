@@ -55,6 +55,8 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 GRACEFUL_STOP_SECONDS = 5
 # The generator is single-threaded: past this share of one core it, not the server, sets the pace.
 GENERATOR_SATURATED_CORES = 0.85
+# A server using this share of the CPU the others left it is computing flat out.
+SERVER_SATURATED_SHARE = 0.85
 # wrk doing this much better than the generator means the generator was holding the server back.
 WRK_MARGIN = 1.15
 
@@ -313,16 +315,16 @@ def parse_wrk_output(output: str) -> dict:
 
 def pace_setter(generator: dict, wrk: dict | None) -> str:
     """Which side limited the throughput, in words, from the CPU each side used (and wrk's figures)."""
-    cpus = os.cpu_count() or 1
-    if generator["client_cpu_cores"] >= GENERATOR_SATURATED_CORES:
-        verdict = f"the generator (CPU-bound at {generator['client_cpu_cores']:.2f} of its one core)"
-    elif generator["machine_busy_cores"] >= 0.9 * cpus:
-        verdict = (
-            f"machine CPU: all {cpus} cores busy (server {generator['server_cpu_cores']:.2f}, "
-            f"generator {generator['client_cpu_cores']:.2f}, other processes {generator['other_cpu_cores']:.2f})"
-        )
+    client, server, other = (generator[k] for k in ("client_cpu_cores", "server_cpu_cores", "other_cpu_cores"))
+    left_to_server = (os.cpu_count() or 1) - client - other
+    if client >= GENERATOR_SATURATED_CORES:
+        verdict = f"the generator, CPU-bound at {client:.2f} of its one core"
+    elif server >= SERVER_SATURATED_SHARE * left_to_server:
+        verdict = f"the server, CPU-bound on {server:.2f} of the {left_to_server:.2f} cores left to it"
     else:
-        verdict = "the server, below full CPU (it was waiting, not computing)"
+        verdict = f"the server, below full CPU ({server:.2f} of {left_to_server:.2f} cores): waiting, not computing"
+    if other >= 0.1:
+        verdict += f"; other processes took {other:.2f} cores, so these figures understate the server"
     if wrk is not None:
         verdict += "; " + wrk_comparison(generator, wrk)
     return verdict
