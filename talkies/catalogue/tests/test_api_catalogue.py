@@ -4,7 +4,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from talkies.catalogue.models import (
@@ -20,12 +19,6 @@ from talkies.catalogue.models import (
 )
 from talkies.ratings.services import rating_set
 from talkies.stories.services import critic_review_create
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    # The current site is cached by host name; a Site from an earlier test must not answer for this one.
-    cache.clear()
 
 
 def make_film(title: str, slug: str, released: datetime.date) -> Film:

@@ -1,13 +1,6 @@
 """The API root (talkies/api.py): its documentation, the session endpoint, and errors outside any router."""
 
 import pytest
-from django.core.cache import cache
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    # The current site is cached by host name; a Site from an earlier test must not answer for this one.
-    cache.clear()
 
 
 def test_the_openapi_schema_is_served_and_lists_every_endpoint(client, site):

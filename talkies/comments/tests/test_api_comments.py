@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -11,12 +10,6 @@ from talkies.comments.models import Comment, Thread, Vote
 from talkies.comments.services import comment_create, comment_remove
 from talkies.ratings.services import rating_set
 from talkies.stories.services import story_create
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    # The current site is cached by host name; a Site from an earlier test must not answer for this one.
-    cache.clear()
 
 
 @pytest.fixture

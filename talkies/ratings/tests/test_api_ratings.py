@@ -4,7 +4,6 @@ import datetime
 import itertools
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -16,12 +15,6 @@ from talkies.stories.services import critic_review_create, story_create
 
 RATING_URL = "/api/v1/films/ballerina/rating"
 SCORES_URL = "/api/v1/films/ballerina/scores"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    # The current site and its mean rating are cached; values from an earlier test must not leak in.
-    cache.clear()
 
 
 def put_rating(client, data, url=RATING_URL):

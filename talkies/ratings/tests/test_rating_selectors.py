@@ -1,6 +1,5 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 
 from talkies.accounts.models import User
 from talkies.catalogue.models import Film
@@ -13,14 +12,6 @@ from talkies.ratings.selectors import (
     user_rating,
 )
 from talkies.ratings.services import rating_set
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    # The site mean is cached by site id, and ids are reused once a test's transaction rolls back.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -2,19 +2,11 @@
 
 import datetime
 
-import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from talkies.catalogue.models import Film
 from talkies.comments.services import comment_create
 from talkies.stories.services import critic_review_create, story_create
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    # The current site is cached by host name; a Site from an earlier test must not answer for this one.
-    cache.clear()
 
 
 def publish(site, *, title: str, kind: str = "news", hours_ago: float = 1, films=(), author=None, **extra):
