@@ -31,6 +31,9 @@ class Thread(models.Model):
     url = models.URLField(max_length=500, blank=True)
     is_closed = models.BooleanField(default=False)
     comment_count = models.PositiveIntegerField(default=0, help_text="Visible comments, kept by the services.")
+    version = models.PositiveBigIntegerField(
+        default=0, help_text="Bumped by every change to the thread or its comments; caches key on it."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

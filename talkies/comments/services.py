@@ -10,6 +10,7 @@ from talkies.lib.markdown import render_markdown
 from talkies.lib.scoring import wilson_lower_bound
 from talkies.stories.models import Story
 
+from .events import announce
 from .models import Comment, Thread, Vote
 from .permissions import can_comment_on_thread, can_edit_comment, can_remove_comment, can_vote_on_comment
 
@@ -79,6 +80,7 @@ def comment_create(
         Thread.objects.filter(pk=thread.pk).update(comment_count=F("comment_count") + 1)
         if parent is not None:
             Comment.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
+        announce(kind="comment.created", site_id=thread.site_id, thread_id=thread.pk, comment_id=comment.pk)
     return comment
 
 
@@ -98,7 +100,11 @@ def comment_edit(*, comment: Comment, user: User, body: str, is_spoiler: bool | 
     if is_spoiler is not None:
         comment.is_spoiler = is_spoiler
     comment.edited_at = timezone.now()
-    comment.save(update_fields=["body_source", "body_html", "is_spoiler", "edited_at"])
+    with transaction.atomic():
+        comment.save(update_fields=["body_source", "body_html", "is_spoiler", "edited_at"])
+        announce(
+            kind="comment.edited", site_id=comment.thread.site_id, thread_id=comment.thread_id, comment_id=comment.pk
+        )
     return comment
 
 
@@ -120,6 +126,9 @@ def comment_remove(*, comment: Comment, user: User) -> Comment:
         comment.save(update_fields=["status", "body_html", "body_source"])
         if comment.reply_count == 0:
             _uncount_hidden(comment)
+        announce(
+            kind="comment.removed", site_id=comment.thread.site_id, thread_id=comment.thread_id, comment_id=comment.pk
+        )
     return comment
 
 
@@ -177,4 +186,5 @@ def comment_vote(*, comment: Comment, user: User, value: int) -> Comment:
             Vote.objects.create(comment=locked, user=user, value=value)
         locked.best_score = wilson_lower_bound(locked.upvotes, locked.downvotes)
         locked.save(update_fields=["upvotes", "downvotes", "best_score"])
+        announce(kind="comment.voted", site_id=comment.thread.site_id, thread_id=locked.thread_id, comment_id=locked.pk)
     return locked

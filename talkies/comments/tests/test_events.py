@@ -1,0 +1,33 @@
+from talkies.comments.events import ThreadEvent, thread_changed
+from talkies.comments.models import Thread
+from talkies.comments.services import comment_create, comment_edit, comment_remove, comment_vote
+
+
+def test_every_write_bumps_the_thread_version_and_announces_itself_after_commit(
+    thread, reader, second_reader, django_capture_on_commit_callbacks
+):
+    seen: list[ThreadEvent] = []
+
+    def receiver(sender, event, **kwargs):
+        seen.append(event)
+
+    thread_changed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            comment = comment_create(thread=thread, author=reader, body="First!")
+            comment_vote(comment=comment, user=second_reader, value=1)
+            comment_edit(comment=comment, user=reader, body="First, and edited")
+            comment_remove(comment=comment, user=reader)
+    finally:
+        thread_changed.disconnect(receiver)
+
+    assert [e.kind for e in seen] == ["comment.created", "comment.voted", "comment.edited", "comment.removed"]
+    assert [e.version for e in seen] == [1, 2, 3, 4]
+    assert {e.thread_id for e in seen} == {thread.pk} and {e.comment_id for e in seen} == {comment.pk}
+    assert Thread.objects.get(pk=thread.pk).version == 4
+
+
+def test_nothing_is_announced_when_the_transaction_does_not_commit(thread, reader, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        comment_create(thread=thread, author=reader, body="Hello")
+    assert len(callbacks) == 1  # queued for commit, not sent inside the transaction
