@@ -9,6 +9,10 @@ class User(AbstractUser):
     """A person with an account. Readers, critics and moderators are all users; roles are per site."""
 
     display_name = models.CharField(max_length=80, blank=True)
+    email_verified = models.BooleanField(default=False)
+    notify_replies = models.BooleanField(
+        default=False, help_text="Email me when someone replies to or mentions me (opt-in; one-click unsubscribe)."
+    )
 
     def __str__(self) -> str:
         return self.public_name
@@ -62,6 +66,18 @@ class Site(models.Model):
     default_comment_sort = models.CharField(max_length=16, choices=CommentSort.choices, default=CommentSort.BEST)
     comment_edit_window_minutes = models.PositiveIntegerField(default=15)
     comment_max_length = models.PositiveIntegerField(default=10_000)
+    max_reply_depth = models.PositiveSmallIntegerField(
+        default=10, help_text="How deep replies may nest (0 is a top-level comment). Pages show 3 levels."
+    )
+    allow_guest_comments = models.BooleanField(default=False, help_text="Let readers comment with a name only.")
+    auto_close_after_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Close a story's thread this many days after publication; empty: never."
+    )
+    spoiler_shield_days = models.PositiveIntegerField(
+        default=0,
+        help_text="For this many days after a film's release, treat every comment about it as a possible "
+        "spoiler and keep it collapsed until the reader opens it; 0 turns the shield off.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

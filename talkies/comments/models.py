@@ -65,9 +65,18 @@ class Comment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
     )
     guest_name = models.CharField(max_length=80, blank=True)
+    guest_key = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the guest's secret id; the browser keeps the signed secret."
+    )
     body_source = models.TextField()
     body_html = models.TextField()
     is_spoiler = models.BooleanField(default=False, help_text="The whole comment is hidden until revealed.")
+    has_inline_spoiler = models.BooleanField(default=False, help_text="The body has >!spoiler!< markup.")
+    is_featured = models.BooleanField(default=False, help_text="Pinned above the thread by an editor.")
+    featured_at = models.DateTimeField(null=True, blank=True)
+    featured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.APPROVED)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
@@ -102,18 +111,40 @@ class Comment(models.Model):
     def is_visible(self) -> bool:
         return self.status in (self.Status.APPROVED, self.Status.REMOVED)
 
+    @property
+    def contains_spoilers(self) -> bool:
+        return self.is_spoiler or self.has_inline_spoiler
+
 
 class Vote(models.Model):
+    """One reader's vote on one comment: an account's, or a guest's (by the hash of their secret id)."""
+
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="votes")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="comment_votes"
+    )
+    guest_key = models.CharField(max_length=64, blank=True)
     value = models.SmallIntegerField(help_text="+1 or -1")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["comment", "user"], name="one_vote_per_user_per_comment"),
+            models.UniqueConstraint(
+                fields=["comment", "user"], condition=models.Q(user__isnull=False), name="one_vote_per_user_per_comment"
+            ),
+            models.UniqueConstraint(
+                fields=["comment", "guest_key"],
+                condition=~models.Q(guest_key=""),
+                name="one_vote_per_guest_per_comment",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(user__isnull=False) & models.Q(guest_key=""))
+                | (models.Q(user__isnull=True) & ~models.Q(guest_key="")),
+                name="vote_by_a_user_or_a_guest",
+            ),
             models.CheckConstraint(condition=models.Q(value__in=[-1, 1]), name="vote_is_up_or_down"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} {'+' if self.value > 0 else '-'}1 on {self.comment_id}"
+        voter = self.user or f"guest {self.guest_key[:8]}"
+        return f"{voter} {'+' if self.value > 0 else '-'}1 on {self.comment_id}"

@@ -6,14 +6,23 @@ from django.utils import timezone
 
 from talkies.accounts.models import Site, User
 from talkies.lib.errors import PermissionDenied, ServiceError
-from talkies.lib.markdown import render_markdown
+from talkies.lib.markdown import contains_inline_spoiler, render_markdown
 from talkies.lib.scoring import wilson_lower_bound
 from talkies.stories.models import Story
 
 from .events import announce
 from .models import Comment, Thread, Vote
-from .permissions import can_comment_on_thread, can_edit_comment, can_remove_comment, can_vote_on_comment
+from .permissions import (
+    can_comment_on_thread,
+    can_edit_comment,
+    can_moderate_site,
+    can_remove_comment,
+    can_vote_on_comment,
+    is_author,
+    thread_is_open,
+)
 
+GUEST_NAME_MAX = 80
 REMOVED_PLACEHOLDER = "<p><em>This comment was removed by its author.</em></p>"
 
 
@@ -45,25 +54,45 @@ def _validated_body(site: Site, body: str) -> str:
 def comment_create(
     *,
     thread: Thread,
-    author: User,
+    author: User | None,
     body: str,
     parent: Comment | None = None,
     is_spoiler: bool = False,
     created_at=None,
+    guest_name: str = "",
+    guest_key: str = "",
 ) -> Comment:
-    """Post a top-level comment, or a reply when `parent` is given."""
-    if not author.is_authenticated:
-        raise PermissionDenied("author", "log in to comment")
-    if thread.is_closed:
+    """Post a top-level comment, or a reply when `parent` is given.
+
+    `author` is the account posting; a guest (where the site allows guests) passes author=None with
+    `guest_name` and the `guest_key` from talkies.lib.guests.
+    """
+    site = thread.site
+    is_guest = author is None or not author.is_authenticated
+    if is_guest:
+        if not site.allow_guest_comments:
+            raise PermissionDenied("author", "log in to comment")
+        guest_name = " ".join(guest_name.split())
+        if not guest_name:
+            raise ServiceError("guest_name", "guest_name is empty: say what name to show with your comment")
+        if len(guest_name) > GUEST_NAME_MAX:
+            raise ServiceError("guest_name", f"guest_name is too long (the maximum is {GUEST_NAME_MAX} characters)")
+        if not guest_key:
+            raise ServiceError("guest_token", "guest_token is missing: guests need one to post")
+    if not thread_is_open(thread):
         raise PermissionDenied("thread", "this thread is closed to new comments")
-    if not can_comment_on_thread(author, thread):
+    if not is_guest and not can_comment_on_thread(author, thread):
         raise PermissionDenied("author", "this account has been deactivated and cannot comment")
-    body = _validated_body(thread.site, body)
+    body = _validated_body(site, body)
     if parent is not None:
         if parent.thread_id != thread.pk:
             raise ServiceError("parent", f"comment {parent.pk} is not in this thread")
         if parent.status != Comment.Status.APPROVED:
             raise ServiceError("parent", "you cannot reply to a comment that has been removed")
+        if parent.depth + 1 > site.max_reply_depth:
+            raise ServiceError(
+                "parent", f"replies nest at most {site.max_reply_depth} deep here: reply to an earlier comment"
+            )
 
     with transaction.atomic():
         comment = Comment.objects.create(
@@ -71,10 +100,13 @@ def comment_create(
             parent=parent,
             root=(parent.root or parent) if parent else None,
             depth=parent.depth + 1 if parent else 0,
-            author=author,
+            author=None if is_guest else author,
+            guest_name=guest_name if is_guest else "",
+            guest_key=guest_key if is_guest else "",
             body_source=body,
             body_html=render_markdown(body),
             is_spoiler=is_spoiler,
+            has_inline_spoiler=contains_inline_spoiler(body),
             created_at=created_at or timezone.now(),
         )
         Thread.objects.filter(pk=thread.pk).update(comment_count=F("comment_count") + 1)
@@ -84,11 +116,13 @@ def comment_create(
     return comment
 
 
-def comment_edit(*, comment: Comment, user: User, body: str, is_spoiler: bool | None = None) -> Comment:
-    if not can_edit_comment(user, comment):
+def comment_edit(
+    *, comment: Comment, user: User | None, body: str, is_spoiler: bool | None = None, guest_key: str = ""
+) -> Comment:
+    if not can_edit_comment(user, comment, guest_key=guest_key):
         if comment.status == Comment.Status.REMOVED:
             raise PermissionDenied("comment", "this comment was removed and can no longer be edited")
-        if not user.is_authenticated or comment.author_id != user.pk:
+        if not is_author(user, comment, guest_key):
             raise PermissionDenied("comment", "you can only edit your own comments")
         raise PermissionDenied(
             "comment",
@@ -97,20 +131,21 @@ def comment_edit(*, comment: Comment, user: User, body: str, is_spoiler: bool | 
         )
     comment.body_source = _validated_body(comment.thread.site, body)
     comment.body_html = render_markdown(comment.body_source)
+    comment.has_inline_spoiler = contains_inline_spoiler(comment.body_source)
     if is_spoiler is not None:
         comment.is_spoiler = is_spoiler
     comment.edited_at = timezone.now()
     with transaction.atomic():
-        comment.save(update_fields=["body_source", "body_html", "is_spoiler", "edited_at"])
+        comment.save(update_fields=["body_source", "body_html", "has_inline_spoiler", "is_spoiler", "edited_at"])
         announce(
             kind="comment.edited", site_id=comment.thread.site_id, thread_id=comment.thread_id, comment_id=comment.pk
         )
     return comment
 
 
-def comment_remove(*, comment: Comment, user: User) -> Comment:
+def comment_remove(*, comment: Comment, user: User | None, guest_key: str = "") -> Comment:
     """The author withdraws a comment. Its replies stay, under a 'removed' placeholder."""
-    if not can_remove_comment(user, comment):
+    if not can_remove_comment(user, comment, guest_key=guest_key):
         raise PermissionDenied("comment", "you can only remove your own comments")
     with transaction.atomic():
         # Re-read under the lock: a reply posted since `comment` was loaded keeps the placeholder visible,
@@ -152,20 +187,25 @@ def _uncount_hidden(comment: Comment) -> None:
     Thread.objects.filter(pk=comment.thread_id).update(comment_count=F("comment_count") - hidden)
 
 
-def comment_vote(*, comment: Comment, user: User, value: int) -> Comment:
-    """Vote +1 or -1 on a comment, or 0 to withdraw a vote. Changing your mind replaces the vote."""
+def comment_vote(*, comment: Comment, user: User | None, value: int, guest_key: str = "") -> Comment:
+    """Vote +1 or -1 on a comment, or 0 to withdraw a vote. Changing your mind replaces the vote.
+
+    An account votes as `user`; a guest (where the site allows guests) as user=None with its `guest_key`.
+    """
     if value not in (-1, 0, 1):
         raise ServiceError("value", f"value must be 1 (up), -1 (down) or 0 (withdraw), not {value!r}")
-    if not user.is_authenticated:
+    is_guest = user is None or not user.is_authenticated
+    if is_guest and not (guest_key and comment.thread.site.allow_guest_comments):
         raise PermissionDenied("user", "log in to vote")
-    if comment.author_id == user.pk:
+    if is_author(user, comment, guest_key):
         raise PermissionDenied("comment", "you cannot vote on your own comment")
-    if not can_vote_on_comment(user, comment):
+    if not can_vote_on_comment(user, comment, guest_key=guest_key):
         raise PermissionDenied("comment", "this comment cannot be voted on")
+    voter = {"user": None, "guest_key": guest_key} if is_guest else {"user": user, "guest_key": ""}
 
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
-        previous = Vote.objects.filter(comment=locked, user=user).first()
+        previous = Vote.objects.filter(comment=locked, **voter).first()
         old = previous.value if previous else 0
         if old == value:
             return locked
@@ -183,8 +223,39 @@ def comment_vote(*, comment: Comment, user: User, value: int) -> Comment:
             previous.value = value
             previous.save(update_fields=["value"])
         else:
-            Vote.objects.create(comment=locked, user=user, value=value)
+            Vote.objects.create(comment=locked, value=value, **voter)
         locked.best_score = wilson_lower_bound(locked.upvotes, locked.downvotes)
         locked.save(update_fields=["upvotes", "downvotes", "best_score"])
         announce(kind="comment.voted", site_id=comment.thread.site_id, thread_id=locked.thread_id, comment_id=locked.pk)
     return locked
+
+
+def comment_set_featured(*, comment: Comment, user: User, featured: bool) -> Comment:
+    """An editor or moderator pins a comment above the thread, or unpins it."""
+    if not can_moderate_site(user, comment.thread.site):
+        raise PermissionDenied("comment", "only this site's editors and moderators can feature comments")
+    if featured and comment.status != Comment.Status.APPROVED:
+        raise ServiceError("comment", "only a published comment can be featured")
+    with transaction.atomic():
+        comment.is_featured = featured
+        comment.featured_at = timezone.now() if featured else None
+        comment.featured_by = user if featured else None
+        comment.save(update_fields=["is_featured", "featured_at", "featured_by"])
+        announce(
+            kind="comment.featured" if featured else "comment.unfeatured",
+            site_id=comment.thread.site_id,
+            thread_id=comment.thread_id,
+            comment_id=comment.pk,
+        )
+    return comment
+
+
+def thread_set_closed(*, thread: Thread, user: User, closed: bool) -> Thread:
+    """An editor or moderator closes a thread to new comments (it stays readable), or reopens it."""
+    if not can_moderate_site(user, thread.site):
+        raise PermissionDenied("thread", "only this site's editors and moderators can close threads")
+    with transaction.atomic():
+        thread.is_closed = closed
+        thread.save(update_fields=["is_closed"])
+        announce(kind="thread.closed" if closed else "thread.opened", site_id=thread.site_id, thread_id=thread.pk)
+    return thread

@@ -9,6 +9,7 @@ Callers wrap load_demo() and remove_demo() in one transaction (the `demo` comman
 leaves nothing half-loaded.
 """
 
+import datetime
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -341,7 +342,7 @@ def _cast_votes(
     readers: dict[str, User],
     planned: Iterable[crowd_plan.PlannedVote],
 ) -> None:
-    cast_at = {}
+    cast_at: dict[tuple[int, int | None], datetime.datetime] = {}
     for vote in planned:
         comment, voter = comments[vote.comment], readers[vote.username]
         comment_vote(comment=comment, user=voter, value=vote.value)
