@@ -39,6 +39,7 @@ from talkies.stories.models import Story
 from .display import rating_label
 from .forms import CommentEditForm, CommentForm, RatingForm, VoteForm
 from .selectors import film_scores, latest_stories, stories_about_film, story_for_page
+from .structured_data import json_ld_script, movie_json_ld, movie_open_graph
 from .threads import CommentView, comment_views
 
 COMMENTS_PER_PAGE = 30
@@ -360,13 +361,21 @@ def film_detail(request: HttpRequest, slug: str) -> HttpResponse:
     site = current_site(request)
     page = catalogue.film_page(slug=slug)
     today = _today()
+    scores = film_scores(site=site, films=[page.film], user=request.user, today=today)[0]
     context = {
         "page": page,
         "film": page.film,
         "status": film_status(page.film, site.region, today),
-        "scores": film_scores(site=site, films=[page.film], user=request.user, today=today)[0],
+        "scores": scores,
         "stories": list(stories_about_film(site=site, film=page.film)),
     }
+    url = request.build_absolute_uri(page.film.get_absolute_url())
+    context["json_ld"] = json_ld_script(
+        movie_json_ld(page=page, scores=scores, url=url, absolute=request.build_absolute_uri)
+    )
+    context["open_graph"] = movie_open_graph(
+        page=page, url=url, absolute=request.build_absolute_uri, site_name=site.name
+    )
     return render(request, "web/film_detail.html", context)
 
 
