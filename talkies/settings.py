@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "talkies.comments",
     "talkies.web",
     "talkies.demo",
+    "talkies.live",
 ]
 
 MIDDLEWARE = [

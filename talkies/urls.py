@@ -7,5 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("talkies.accounts.urls")),
+    path("live/", include("talkies.live.urls")),
     path("", include("talkies.web.urls")),
 ]

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class LiveConfig(AppConfig):
+    name = "talkies.live"
+    label = "live"
+    verbose_name = "Live updates"
+
+    def ready(self) -> None:
+        from talkies.comments.events import thread_changed
+
+        from .publisher import record_thread_event
+
+        # dispatch_uid: ready() can run twice (tests, autoreload) and an event must be recorded once.
+        thread_changed.connect(record_thread_event, dispatch_uid="talkies.live.record_thread_event")

@@ -1,0 +1,69 @@
+"""What a reader's page is told about each change, built once when the change is recorded.
+
+A payload goes to every open page of the thread, logged in or not, so it holds only what the public
+thread shows: a new or edited comment exactly as the API serialises it (body_html keeps inline spoilers
+inside their spoiler span, and is_spoiler tells the page to hide the whole comment), never its markdown
+source nor a guest's secret key. Comments the public cannot see (pending, rejected) produce no payload,
+so no event at all.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from talkies.comments.events import ThreadEvent
+from talkies.comments.models import Comment
+
+Payload = dict[str, Any]
+
+
+def _comment(comment: Comment) -> Payload | None:
+    # Imported here, not at the top: this module is loaded while apps are being set up (apps.py connects
+    # the receiver), and the API modules pull in every app's routers.
+    from talkies.comments.api import author_badge, comment_out
+    from talkies.comments.schemas import CommentOut
+
+    if comment.status != Comment.Status.APPROVED:
+        return None
+    shown = CommentOut.model_validate(comment_out(comment, author_rating=author_badge(comment)))
+    # A live comment is new, or edited in place: its replies are (or arrive as) events of their own.
+    return {"comment": shown.model_dump(mode="json", exclude={"replies"})}
+
+
+def _removed(comment: Comment) -> Payload | None:
+    # A removed comment stays on the page as a placeholder only while it has replies to hold up.
+    return {"id": comment.pk, "has_replies": comment.reply_count > 0}
+
+
+def _votes(comment: Comment) -> Payload | None:
+    if comment.status != Comment.Status.APPROVED:
+        return None
+    return {"id": comment.pk, "upvotes": comment.upvotes, "downvotes": comment.downvotes}
+
+
+_BUILDERS: dict[str, Callable[[Comment], Payload | None]] = {
+    "comment.created": _comment,
+    "comment.edited": _comment,
+    "comment.removed": _removed,
+    "comment.voted": _votes,
+}
+LIVE_KINDS = frozenset(_BUILDERS)
+
+
+def event_payload(event: ThreadEvent) -> Payload | None:
+    """The JSON object pages receive for `event`, or None when pages are not told about it.
+
+    Reads the comment as it is now (one query, two for a top-level comment in a film's thread): the
+    event is sent after commit, so that is the state the event announced, or a later one.
+    """
+    build = _BUILDERS.get(event.kind)
+    if build is None or event.comment_id is None:
+        return None
+    comment = (
+        Comment.objects.select_related("thread__site", "thread__film", "author").filter(pk=event.comment_id).first()
+    )
+    if comment is None:
+        return None
+    body = build(comment)
+    if body is None:
+        return None
+    return {"kind": event.kind, "thread_id": event.thread_id, "version": event.version, **body}

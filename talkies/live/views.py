@@ -1,0 +1,48 @@
+"""GET /live/threads/<id>/: a thread's live events, as Server-Sent Events."""
+
+from django.core.handlers.asgi import ASGIRequest
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.views.decorators.http import require_GET
+
+from talkies.comments.api import visible_threads_q
+from talkies.comments.models import Thread
+
+from .stream import thread_stream
+
+
+@require_GET
+async def thread_events(request: HttpRequest, thread_id: int) -> HttpResponse:
+    """Stream thread `thread_id` of this site. Another site's thread, or a draft's, is a 404.
+
+    Resumes after the browser's Last-Event-ID (sent when EventSource reconnects) or `?since=<event id>`;
+    a page opening its stream passes `?version=<thread version it was rendered at>` so nothing that
+    happened while it loaded is lost.
+    """
+    site = getattr(request, "site", None)
+    if site is None:
+        raise Http404("No publication is set up yet.")
+    thread = await Thread.objects.filter(visible_threads_q(site), pk=thread_id).values("id").afirst()
+    if thread is None:
+        raise Http404(f"No thread {thread_id} on {site.name}.")
+    if not isinstance(request, ASGIRequest):
+        # Under WSGI every open stream would hold a worker thread for good (and Django would buffer an
+        # async stream whole, never sending it). 204 tells EventSource to stop trying; pages still work.
+        return HttpResponse(status=204, headers={"X-Talkies-Live": "off: serve with `talkies serve` (ASGI)"})
+
+    after_id = _whole_number(request.headers.get("Last-Event-ID") or request.GET.get("since"))
+    after_version = _whole_number(request.GET.get("version"))
+    stream = thread_stream(thread_id=thread_id, after_id=after_id, after_version=after_version)
+    response = StreamingHttpResponse(stream, content_type="text/event-stream; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    # nginx buffers proxied responses by default, which would hold events back until a buffer fills.
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+def _whole_number(value: str | None) -> int | None:
+    """A non-negative integer from a header or query parameter; anything else is ignored as absent."""
+    value = (value or "").strip()
+    # ASCII digits only (str.isdigit accepts "²"), and few enough to fit the database's 64-bit integers.
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        return None
+    return int(value)
