@@ -1,6 +1,14 @@
+"""The ASGI application granian serves: Django, behind the thread-page fast path (comments.fast_path)."""
+
 import os
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "talkies.settings")
-application = get_asgi_application()
+django_application = get_asgi_application()
+
+# Imported once Django is set up: the fast path reads models and settings.
+from talkies.comments.cache import process_page_store  # noqa: E402
+from talkies.comments.fast_path import ThreadPageFastPath  # noqa: E402
+
+application = ThreadPageFastPath(django_application, store=process_page_store())

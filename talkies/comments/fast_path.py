@@ -1,0 +1,225 @@
+"""An ASGI wrapper that answers GET /api/v1/threads/{id}/comments from pre-serialised pages.
+
+Django spends milliseconds on a request before and after the view: a fresh thread and database connection
+per request under ASGI, nine middlewares, URL resolution, Ninja's validation, pydantic and JSON encoding.
+For a page that has not changed since it was last sent, none of that is needed; this wrapper does
+instead, per request:
+
+1. match the path and the query string (anything unusual goes to Django untouched);
+2. check the Host header as Django does (ALLOWED_HOSTS) and find the site as CurrentSiteMiddleware does;
+3. look up the thread's version with one indexed query (page_keys.page_key), on a persistent connection
+   in a thread of its own, which makes the key of the page this request gets;
+4. send the stored page: gzip-compressed when the client accepts it, or 304 when If-None-Match names it.
+
+On a miss, the request goes through Django, and the response Django sends is captured, stored under the
+key and sent. Storing what Django actually sent is what keeps the bytes and the headers (security headers,
+content type, anything a middleware adds later) identical to the uncached endpoint. A response that is
+not a plain 200 for everyone (an error, a Set-Cookie, a Vary) is passed on and not stored.
+
+Concurrent misses on the same key wait for the first one's rendering rather than each rendering the page:
+after a write, 32 readers asking at once cost one render, not 32.
+
+Site scoping is the same as Django's because the version query carries the endpoint's visibility rule; a
+thread that is not visible on the request's site gets no key, so Django answers (404).
+"""
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.http.request import split_domain_port, validate_host
+
+from .cache import CachedPage, Headers, PageKey, PageStore
+from .page_keys import PageRequest, page_key, parse_page_request
+
+logger = logging.getLogger(__name__)
+
+Scope = dict[str, Any]
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+# Loose on purpose: Django's ASGIHandler types its messages as Mappings, servers pass dicts.
+ASGIApp = Callable[..., Awaitable[None]]
+T = TypeVar("T")
+RunBlocking = Callable[..., Awaitable[Any]]
+
+PAGE_PATH = re.compile(r"/api/v1/threads/([1-9][0-9]{0,17})/comments")
+# What Django's own host check (HttpRequest.get_host) allows when DEBUG is on and ALLOWED_HOSTS is empty.
+DEBUG_ALLOWED_HOSTS = [".localhost", "127.0.0.1", "[::1]"]
+
+
+class DedicatedThread:
+    """Runs blocking calls on one thread that lives as long as the process.
+
+    Django's connections are per thread (per context), and under ASGI Django runs each request's sync
+    code on a thread made for that request, so its connections cannot persist (CONN_MAX_AGE must stay 0).
+    This thread's connection is opened once and reused by every lookup: a version check costs a query,
+    not a connect. Plain run_in_executor, not asyncio.to_thread, so the calls share the thread's context
+    (and with it the connection) rather than each getting a copy of the caller's.
+    """
+
+    def __init__(self) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="thread-page-lookup")
+
+    async def __call__(self, function: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
+
+
+class ThreadPageFastPath:
+    def __init__(self, app: ASGIApp, *, store: PageStore, run_blocking: RunBlocking | None = None) -> None:
+        self.app = app
+        self.store = store
+        self.run_blocking: RunBlocking = run_blocking or DedicatedThread()
+        self._rendering: dict[PageKey, asyncio.Future[CachedPage | None]] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = page_request(scope)
+        host = request_host(scope) if request is not None else None
+        if request is None or host is None:
+            await self.app(scope, receive, send)
+            return
+        key: PageKey | None = await self.run_blocking(page_key, host, request)
+        if key is None:
+            await self.app(scope, receive, send)
+            return
+        page = self.store.get_local(key)
+        if page is None and self.store.shared is not None:
+            page = await self.run_blocking(self.store.get_shared, key)
+        if page is None:
+            page = await self._render(key, scope, receive, send)
+            if page is None:  # Django's response was not a page to store, and has been sent as it was
+                return
+        await send_page(page, scope, send)
+
+    async def _render(self, key: PageKey, scope: Scope, receive: Receive, send: Send) -> CachedPage | None:
+        """Render through Django and store the page, or wait for a render of the same key in progress."""
+        in_progress = self._rendering.get(key)
+        if in_progress is not None:
+            page = await asyncio.shield(in_progress)
+            if page is None:  # that render did not give a page to share: this request asks Django itself
+                await self.app(scope, receive, send)
+            return page
+        done: asyncio.Future[CachedPage | None] = asyncio.get_running_loop().create_future()
+        self._rendering[key] = done
+        page = None
+        try:
+            response = CapturedResponse()
+            await self.app(scope, receive, response.send)
+            if response.is_shareable():
+                page = await self.run_blocking(self._store_response, key, response)
+            else:
+                await response.replay(send)
+        finally:
+            del self._rendering[key]
+            done.set_result(page)
+        return page
+
+    def _store_response(self, key: PageKey, response: "CapturedResponse") -> CachedPage:
+        # Compressing a large page takes milliseconds, and the shared cache is network I/O: both happen
+        # here, off the event loop.
+        page = CachedPage.from_response(response.headers, response.body)
+        self.store.put(key, page)
+        return page
+
+
+def page_request(scope: Scope) -> PageRequest | None:
+    """The page a request asks for, if it is a plain GET of the comments endpoint this wrapper serves."""
+    if scope["type"] != "http" or scope["method"] != "GET" or scope.get("root_path"):
+        return None
+    match = PAGE_PATH.fullmatch(scope["path"])
+    if match is None:
+        return None
+    return parse_page_request(int(match[1]), scope.get("query_string", b""))
+
+
+def request_host(scope: Scope) -> str | None:
+    """The host name CurrentSiteMiddleware would look the site up by, if Django would accept the request.
+
+    None sends the request to Django, which refuses a disallowed host (400) and handles what this does not
+    (X-Forwarded-Host, a redirect to HTTPS).
+    """
+    if settings.USE_X_FORWARDED_HOST or settings.SECURE_SSL_REDIRECT:
+        return None
+    host = header(scope, b"host")
+    if not host:
+        return None
+    domain, _port = split_domain_port(host.decode("latin-1"))
+    allowed = settings.ALLOWED_HOSTS or (DEBUG_ALLOWED_HOSTS if settings.DEBUG else [])
+    if not domain or not validate_host(domain, allowed):
+        return None
+    # Exactly the expression CurrentSiteMiddleware applies to request.get_host().
+    return host.decode("latin-1").split(":")[0]
+
+
+async def send_page(page: CachedPage, scope: Scope, send: Send) -> None:
+    compressed = page.gzip_body is not None and accepts_gzip(header(scope, b"accept-encoding"))
+    if_none_match = header(scope, b"if-none-match")
+    if if_none_match is not None and page.matches(if_none_match):
+        headers = page.not_modified_headers(compressed=compressed)
+        await send({"type": "http.response.start", "status": 304, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    body = page.gzip_body if compressed and page.gzip_body is not None else page.body
+    await send({"type": "http.response.start", "status": 200, "headers": page.response_headers(compressed=compressed)})
+    await send({"type": "http.response.body", "body": body})
+
+
+def header(scope: Scope, name: bytes) -> bytes | None:
+    """The first value of a request header (ASGI servers give names in lower case)."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return value
+    return None
+
+
+def accepts_gzip(accept_encoding: bytes | None) -> bool:
+    """Whether Accept-Encoding lists gzip with a non-zero quality ("gzip;q=0" refuses it)."""
+    for item in (accept_encoding or b"").split(b","):
+        coding, _, parameters = item.partition(b";")
+        if coding.strip().lower() != b"gzip":
+            continue
+        name, _, quality = parameters.partition(b"=")
+        if name.strip().lower() != b"q":
+            return True
+        try:
+            return float(quality) > 0
+        except ValueError:
+            return False
+    return False
+
+
+class CapturedResponse:
+    """Django's response to one request, held back so it can be stored before it is sent."""
+
+    def __init__(self) -> None:
+        self.status: int | None = None
+        self.headers: Headers = []
+        self.chunks: list[bytes] = []
+        self.complete = False
+        self.messages: list[Message] = []
+
+    async def send(self, message: Message) -> None:
+        self.messages.append(message)
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+            self.headers = [(bytes(name).lower(), bytes(value)) for name, value in message.get("headers", [])]
+        elif message["type"] == "http.response.body":
+            self.chunks.append(message.get("body", b""))
+            self.complete = not message.get("more_body", False)
+
+    @property
+    def body(self) -> bytes:
+        return b"".join(self.chunks)
+
+    def is_shareable(self) -> bool:
+        """A complete 200 that says nothing about, or to, the one client it answered."""
+        names = {name for name, _value in self.headers}
+        return self.status == 200 and self.complete and not names & {b"set-cookie", b"vary", b"cache-control"}
+
+    async def replay(self, send: Send) -> None:
+        for message in self.messages:
+            await send(message)
