@@ -23,6 +23,7 @@ from talkies.catalogue.models import Film
 from talkies.catalogue.schemas import FilmDetailOut
 from talkies.comments.api import router as comments_router
 from talkies.lib.errors import ServiceError
+from talkies.lib.ratelimit import RateLimited
 from talkies.ratings.api import audience_out
 from talkies.ratings.api import router as ratings_router
 from talkies.ratings.schemas import AudienceScoreOut
@@ -65,6 +66,14 @@ def field_path(location: tuple[Any, ...] | list[Any]) -> str:
     elif parts and parts[0] in REQUEST_PARTS:
         parts = parts[1:]
     return ".".join(str(part) for part in parts) or "request"
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    """429 with Retry-After, so clients that honour the header wait exactly as long as the message says."""
+    response = error_response(request, exc.status_code, exc.message, exc.field)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)

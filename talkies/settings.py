@@ -165,6 +165,38 @@ if TESTING:
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "talkies@localhost")
+# How long the link in a "confirm your email" message works.
+EMAIL_VERIFICATION_MAX_AGE_DAYS = envint("EMAIL_VERIFICATION_MAX_AGE_DAYS", 3)
+# Reply and mention emails go out on a background thread so a slow mail server never holds up a post;
+# tests send them in the request so mail.outbox is filled when the request returns.
+NOTIFICATION_EMAILS_IN_BACKGROUND = envbool("NOTIFICATION_EMAILS_IN_BACKGROUND", not TESTING)
+
+# --- Rate limits on public writes ------------------------------------------------------------------
+# Each is "count/period" limits, comma-separated (period s, m, h or d, optionally with a multiplier such
+# as 10m); an empty value turns that limit off. Counted in the cache, so shared by every process when
+# REDIS_URL is set and per process otherwise. Guests count as accounts by their guest token.
+RATE_LIMITS = {
+    "comment": {
+        "account": os.environ.get("RATE_LIMIT_COMMENTS_PER_ACCOUNT", "5/m,30/h"),
+        "ip": os.environ.get("RATE_LIMIT_COMMENTS_PER_IP", "10/m,60/h"),
+    },
+    "vote": {
+        "account": os.environ.get("RATE_LIMIT_VOTES_PER_ACCOUNT", "30/m,300/h"),
+        "ip": os.environ.get("RATE_LIMIT_VOTES_PER_IP", "60/m,600/h"),
+    },
+    "guest_token": {"account": "", "ip": os.environ.get("RATE_LIMIT_GUEST_TOKENS_PER_IP", "10/m,50/h")},
+    "register": {"account": "", "ip": os.environ.get("RATE_LIMIT_REGISTRATIONS_PER_IP", "5/h,20/d")},
+    "verification_email": {
+        "account": os.environ.get("RATE_LIMIT_VERIFICATION_EMAILS_PER_ACCOUNT", "3/h"),
+        "ip": os.environ.get("RATE_LIMIT_VERIFICATION_EMAILS_PER_IP", "10/h"),
+    },
+}
+# Proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed; see docs/operating.md.
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES")
+# django-ratelimit asks this function for the client address (an IPv6 client is counted by its /64).
+RATELIMIT_IP_META_KEY = "talkies.lib.ratelimit.client_ip"
+# A cache outage should not silence every reader: while the cache is unreachable, limits are not applied.
+RATELIMIT_FAIL_OPEN = True
 
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

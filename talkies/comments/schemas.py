@@ -80,3 +80,13 @@ class VoteOut(Schema):
     upvotes: int
     downvotes: int
     your_vote: int
+    guest_name: str | None = Field(
+        None, description="Guests only (where the site allows them): the name shown with the comment"
+    )
+    guest_token: str | None = Field(None, description="Guests only: the token from POST /guest-token")
+class GuestTokenOut(Schema):
+    guest_token: str = Field(
+        description="Keep it (the embed uses the host page's storage) and send it with every write as a guest"
+    )
+
+
