@@ -11,13 +11,16 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
 
-from talkies.accounts.models import Site, User
-from talkies.api_common import READ_ERRORS, WRITE_ERRORS, LoggedIn, api_field_names, current_site, get_or_404
+from talkies.accounts.models import Site
+from talkies.api_common import READ_ERRORS, WRITE_ERRORS, api_field_names, current_site, get_or_404
 from talkies.catalogue.api import film_ref
-from talkies.lib.errors import ServiceError
+from talkies.lib.errors import PermissionDenied, ServiceError
+from talkies.lib.guests import new_guest_token
+from talkies.lib.ratelimit import enforce_rate_limit
 from talkies.ratings.selectors import ratings_by_users
 from talkies.stories.api import get_story_for_site, story_ref
 
+from .api_auth import GUEST_TOKEN_HEADER, GuestTokenHeader, ReaderOrGuest, writer
 from .models import Comment, Thread
 from .schemas import (
     CommentEditIn,
@@ -25,6 +28,7 @@ from .schemas import (
     CommentOut,
     CommentPageOut,
     CommentPageQuery,
+    GuestTokenOut,
     ThreadOut,
     VoteIn,
     VoteOut,
@@ -33,8 +37,8 @@ from .selectors import CommentNode, thread_page
 from .services import comment_create, comment_edit, comment_remove, comment_vote, thread_for_story
 
 router = Router(tags=["conversation"])
-comment_auth = LoggedIn("comment")
-vote_auth = LoggedIn("vote")
+comment_auth = ReaderOrGuest("comment")
+vote_auth = ReaderOrGuest("vote")
 
 # --- Fetching, always scoped to the request's site --------------------------------------------------
 
@@ -168,33 +172,69 @@ def post_comment(request: HttpRequest, thread_id: int, payload: CommentIn) -> St
         parent = Comment.objects.select_related("root").filter(thread=thread, pk=payload.parent_id).first()
         if parent is None:
             raise ServiceError("parent_id", f"no comment {payload.parent_id} in thread {thread.pk} to reply to")
-    author: User = request.auth  # type: ignore[attr-defined]
+    who = writer(request, guest_token=payload.guest_token, where='as "guest_token" in the body')
+    enforce_rate_limit(request, "comment", actor=who.rate_key, field="body")
     with api_field_names({"parent": "parent_id"}):
         comment = comment_create(
-            thread=thread, author=author, body=payload.body, parent=parent, is_spoiler=payload.is_spoiler
+            thread=thread,
+            author=who.user,
+            body=payload.body,
+            parent=parent,
+            is_spoiler=payload.is_spoiler,
+            guest_name=payload.guest_name or "",
+            guest_key=who.guest_key,
         )
     return Status(201, comment_out(comment, author_rating=author_badge(comment)))
 
 
 @router.patch("/comments/{comment_id}", response={200: CommentOut, **WRITE_ERRORS}, auth=comment_auth)
-def edit_comment(request: HttpRequest, comment_id: int, payload: CommentEditIn) -> dict[str, Any]:
-    """Edit your comment within the site's edit window."""
+def edit_comment(
+    request: HttpRequest, comment_id: int, payload: CommentEditIn, guest_token: GuestTokenHeader = None
+) -> dict[str, Any]:
+    """Edit your comment within the site's edit window (a guest sends their token in a header)."""
     comment = get_comment_for_site(current_site(request), comment_id)
-    comment = comment_edit(comment=comment, user=request.auth, body=payload.body, is_spoiler=payload.is_spoiler)  # type: ignore[attr-defined]
+    who = writer(request, guest_token=guest_token, where=f"in the {GUEST_TOKEN_HEADER} header")
+    comment = comment_edit(
+        comment=comment, user=who.user, guest_key=who.guest_key, body=payload.body, is_spoiler=payload.is_spoiler
+    )
     return comment_out(comment, author_rating=author_badge(comment))
 
 
 @router.delete("/comments/{comment_id}", response={200: CommentOut, **WRITE_ERRORS}, auth=comment_auth)
-def remove_comment(request: HttpRequest, comment_id: int) -> dict[str, Any]:
-    """Remove your comment. Its replies stay, under a placeholder."""
+def remove_comment(request: HttpRequest, comment_id: int, guest_token: GuestTokenHeader = None) -> dict[str, Any]:
+    """Remove your comment. Its replies stay, under a placeholder. (A guest sends their token in a header.)"""
     comment = get_comment_for_site(current_site(request), comment_id)
-    comment = comment_remove(comment=comment, user=request.auth)  # type: ignore[attr-defined]
+    who = writer(request, guest_token=guest_token, where=f"in the {GUEST_TOKEN_HEADER} header")
+    comment = comment_remove(comment=comment, user=who.user, guest_key=who.guest_key)
     return comment_out(comment)
 
 
 @router.post("/comments/{comment_id}/vote", response={200: VoteOut, **WRITE_ERRORS}, auth=vote_auth)
-def vote_on_comment(request: HttpRequest, comment_id: int, payload: VoteIn) -> dict[str, Any]:
-    """Vote a comment up (1) or down (-1), or withdraw your vote (0). Voting again replaces your vote."""
+def vote_on_comment(
+    request: HttpRequest, comment_id: int, payload: VoteIn, guest_token: GuestTokenHeader = None
+) -> dict[str, Any]:
+    """Vote a comment up (1) or down (-1), or withdraw your vote (0). Voting again replaces your vote.
+
+    A guest sends their token in the X-Talkies-Guest-Token header.
+    """
     comment = get_comment_for_site(current_site(request), comment_id)
-    voted = comment_vote(comment=comment, user=request.auth, value=payload.value)  # type: ignore[attr-defined]
+    who = writer(request, guest_token=guest_token, where=f"in the {GUEST_TOKEN_HEADER} header")
+    enforce_rate_limit(request, "vote", actor=who.rate_key, field="value")
+    voted = comment_vote(comment=comment, user=who.user, guest_key=who.guest_key, value=payload.value)
     return {"comment_id": voted.pk, "upvotes": voted.upvotes, "downvotes": voted.downvotes, "your_vote": payload.value}
+
+
+# --- Guests -----------------------------------------------------------------------------------------
+
+
+@router.post("/guest-token", response={201: GuestTokenOut, **WRITE_ERRORS})
+def issue_guest_token(request: HttpRequest) -> Status:
+    """A new guest identity, on a site that takes guest comments. Send it with the guest's every write.
+
+    Needs neither a login nor a CSRF token: it grants nothing but a fresh, empty identity, and it is
+    limited per client address so identities cannot be minted to dodge the per-guest limits.
+    """
+    if not current_site(request).allow_guest_comments:
+        raise PermissionDenied("guest_token", "this site does not take guest comments: log in to comment")
+    enforce_rate_limit(request, "guest_token", actor=None, field="guest_token")
+    return Status(201, {"guest_token": new_guest_token()})

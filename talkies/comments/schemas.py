@@ -64,6 +64,10 @@ class CommentIn(InputSchema):
     body: str = Field(description="Markdown; >!text!< hides a spoiler inline")
     parent_id: int | None = Field(None, description="The comment this replies to; null for a top-level comment")
     is_spoiler: bool = False
+    guest_name: str | None = Field(
+        None, description="Guests only (where the site allows them): the name shown with the comment"
+    )
+    guest_token: str | None = Field(None, description="Guests only: the token from POST /guest-token")
 
 
 class CommentEditIn(InputSchema):
@@ -75,18 +79,14 @@ class VoteIn(InputSchema):
     value: Literal[1, -1, 0] = Field(description="1 up, -1 down, 0 withdraws your vote")
 
 
-class VoteOut(Schema):
-    comment_id: int
-    upvotes: int
-    downvotes: int
-    your_vote: int
-    guest_name: str | None = Field(
-        None, description="Guests only (where the site allows them): the name shown with the comment"
-    )
-    guest_token: str | None = Field(None, description="Guests only: the token from POST /guest-token")
 class GuestTokenOut(Schema):
     guest_token: str = Field(
         description="Keep it (the embed uses the host page's storage) and send it with every write as a guest"
     )
 
 
+class VoteOut(Schema):
+    comment_id: int
+    upvotes: int
+    downvotes: int
+    your_vote: int
