@@ -1,0 +1,333 @@
+"""The thread-page fast path in front of Django (talkies.asgi), called as an ASGI app.
+
+Writes go through the real API with Django's test client; reads go through the ASGI application, whose
+blocking lookups run on this test's thread so they see the test's transaction.
+"""
+
+import asyncio
+import gzip
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from asgiref.sync import async_to_sync, sync_to_async
+from django.core.asgi import get_asgi_application
+from django.utils import timezone
+
+from talkies.comments.cache import PageStore
+from talkies.comments.fast_path import ThreadPageFastPath
+from talkies.comments.models import Thread
+from talkies.comments.services import comment_create
+from talkies.ratings.services import rating_set
+from talkies.stories.models import Story
+
+
+class Response:
+    def __init__(self, messages: list[dict[str, Any]]) -> None:
+        start = messages[0]
+        self.status: int = start["status"]
+        self.header_list = [(bytes(k).lower(), bytes(v)) for k, v in start["headers"]]
+        self.headers = {k.decode(): v.decode() for k, v in self.header_list}
+        self.body = b"".join(m.get("body", b"") for m in messages[1:])
+
+    def json(self) -> Any:
+        body = gzip.decompress(self.body) if self.headers.get("content-encoding") == "gzip" else self.body
+        return json.loads(body)
+
+
+class CountingApp:
+    """Django's ASGI app, counting the requests that reach it (the fast path's misses)."""
+
+    def __init__(self) -> None:
+        self.django = get_asgi_application()
+        self.calls = 0
+
+    async def __call__(self, scope, receive, send) -> None:
+        self.calls += 1
+        await self.django(scope, receive, send)
+
+
+def run_inline(function, *args):
+    # Under async_to_sync, thread-sensitive calls run on the calling (test) thread and its connection.
+    return sync_to_async(function)(*args)
+
+
+@pytest.fixture
+def django_app() -> CountingApp:
+    return CountingApp()
+
+
+@pytest.fixture
+def store() -> PageStore:
+    return PageStore()
+
+
+@pytest.fixture
+def app(django_app, store) -> ThreadPageFastPath:
+    return ThreadPageFastPath(django_app, store=store, run_blocking=run_inline)
+
+
+def scope_for(url: str, *, host: str = "testserver", headers: dict[str, str] | None = None) -> dict[str, Any]:
+    path, _, query = url.partition("?")
+    all_headers = {"host": host, **(headers or {})}
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query.encode(),
+        "root_path": "",
+        "headers": [(k.encode(), v.encode()) for k, v in all_headers.items()],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+
+
+async def call(app, scope: dict[str, Any]) -> Response:
+    messages: list[dict[str, Any]] = []
+    request_sent = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal request_sent
+        if not request_sent:
+            request_sent = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.Event().wait()  # the client stays connected; Django cancels this when it is done
+        raise AssertionError("unreachable")
+
+    async def send(message: dict[str, Any]) -> None:
+        messages.append(message)
+
+    await app(scope, receive, send)
+    return Response(messages)
+
+
+def get(app, url: str, **kwargs: Any) -> Response:
+    return async_to_sync(call)(app, scope_for(url, **kwargs))
+
+
+def page_url(thread: Thread, query: str = "sort=old&limit=200") -> str:
+    return f"/api/v1/threads/{thread.pk}/comments?{query}"
+
+
+def bodies(response: Response) -> list[str]:
+    def walk(nodes: list[dict]) -> Iterator[str]:
+        for node in nodes:
+            yield node["body_html"].strip()
+            yield from walk(node["replies"])
+
+    return list(walk(response.json()["comments"]))
+
+
+@pytest.fixture
+def commented_thread(thread, reader, second_reader):
+    first = comment_create(thread=thread, author=reader, body="Eve is **great**")
+    comment_create(thread=thread, author=second_reader, body="Agreed", parent=first)
+    return thread
+
+
+# --- Same response as Django's, served from memory -------------------------------------------------
+
+
+def test_a_stored_page_is_the_bytes_and_headers_django_sends(app, django_app, commented_thread):
+    url = page_url(commented_thread)
+    django_own = async_to_sync(call)(django_app.django, scope_for(url))
+    first = get(app, url)
+    second = get(app, url)
+
+    assert django_app.calls == 1  # the second read never reached Django
+    assert first.status == second.status == django_own.status == 200
+    assert first.body == second.body == django_own.body
+    added = {"etag", "vary"}
+    assert {k: v for k, v in second.headers.items() if k not in added} == django_own.headers
+    assert second.headers["vary"] == "Accept-Encoding"
+    assert second.headers["x-content-type-options"] == "nosniff"  # SecurityMiddleware's, replayed
+
+
+def test_a_hit_costs_one_query(app, django_app, commented_thread, django_assert_num_queries):
+    url = page_url(commented_thread)
+    get(app, url)  # stores the page and warms the site-by-host cache
+
+    with django_assert_num_queries(1):  # the thread's version, visibility and site in one
+        response = get(app, url)
+
+    assert response.status == 200 and django_app.calls == 1
+
+
+def test_each_sort_cursor_and_limit_is_its_own_page(app, commented_thread, reader):
+    comment_create(thread=commented_thread, author=reader, body="Second top-level comment")
+    first_page = get(app, page_url(commented_thread, "sort=old&limit=1"))
+    cursor = first_page.json()["next_cursor"]
+    second_page = get(app, page_url(commented_thread, f"sort=old&limit=1&cursor={cursor}"))
+    newest_first = get(app, page_url(commented_thread, "sort=new&limit=1"))
+
+    assert bodies(first_page)[0] == "<p>Eve is <strong>great</strong></p>"
+    assert bodies(second_page) == ["<p>Second top-level comment</p>"]
+    assert bodies(newest_first) == ["<p>Second top-level comment</p>"]
+
+
+# --- Writes show on the next read ------------------------------------------------------------------
+
+
+def post_json(client, url: str, data: dict[str, Any]):
+    return client.post(url, data, content_type="application/json")
+
+
+def test_a_new_comment_shows_on_the_next_read(app, client, commented_thread, reader):
+    url = page_url(commented_thread)
+    assert len(bodies(get(app, url))) == 2
+    client.force_login(reader)
+
+    assert (
+        post_json(client, f"/api/v1/threads/{commented_thread.pk}/comments", {"body": "Late to this"}).status_code
+        == 201
+    )
+
+    assert bodies(get(app, url))[-1] == "<p>Late to this</p>"
+
+
+def test_an_edit_shows_on_the_next_read(app, client, commented_thread, reader):
+    url = page_url(commented_thread)
+    comment_id = get(app, url).json()["comments"][0]["id"]
+    client.force_login(reader)
+
+    response = client.patch(
+        f"/api/v1/comments/{comment_id}", {"body": "Eve is *fine*"}, content_type="application/json"
+    )
+
+    assert response.status_code == 200
+    assert bodies(get(app, url))[0] == "<p>Eve is <em>fine</em></p>"
+
+
+def test_a_removal_shows_on_the_next_read(app, client, commented_thread, reader):
+    url = page_url(commented_thread)
+    comment_id = get(app, url).json()["comments"][0]["id"]
+    client.force_login(reader)
+
+    assert client.delete(f"/api/v1/comments/{comment_id}").status_code == 200
+
+    top = get(app, url).json()["comments"][0]
+    assert top["status"] == "removed" and top["author_name"] is None
+
+
+def test_a_vote_shows_on_the_next_read(app, client, commented_thread, second_reader):
+    url = page_url(commented_thread)
+    comment_id = get(app, url).json()["comments"][0]["id"]
+    client.force_login(second_reader)
+
+    assert post_json(client, f"/api/v1/comments/{comment_id}/vote", {"value": 1}).status_code == 200
+
+    assert get(app, url).json()["comments"][0]["upvotes"] == 1
+
+
+def test_a_rating_shows_as_the_badge_on_the_next_read(app, site, film, commented_thread, reader):
+    url = page_url(commented_thread)
+    assert get(app, url).json()["comments"][0]["author_rating"] is None
+
+    rating_set(site=site, film=film, user=reader, value=8)
+
+    assert get(app, url).json()["comments"][0]["author_rating"] == 8
+
+
+def test_a_new_display_name_shows_on_the_next_read(app, commented_thread, reader):
+    url = page_url(commented_thread)
+    assert get(app, url).json()["comments"][0]["author_name"] == "Rita Reader"
+
+    reader.display_name = "Rita R."
+    reader.save(update_fields=["display_name"])
+
+    assert get(app, url).json()["comments"][0]["author_name"] == "Rita R."
+
+
+# --- Site scoping and visibility: the same answers as Django's --------------------------------------
+
+
+def test_another_sites_thread_is_not_found_through_the_fast_path(app, settings, other_site, commented_thread):
+    other_site.domain = "other.example"
+    other_site.save()
+    settings.ALLOWED_HOSTS = ["testserver", "other.example"]
+    url = page_url(commented_thread)
+    assert get(app, url).status == 200  # stored for Reel News
+
+    elsewhere = get(app, url, host="other.example")
+
+    assert elsewhere.status == 404
+    assert elsewhere.json()["field"] == "thread_id"
+
+
+def test_a_thread_whose_story_is_unpublished_is_not_served_from_the_cache(app, commented_thread):
+    url = page_url(commented_thread)
+    assert get(app, url).status == 200
+
+    Story.objects.filter(pk=commented_thread.story_id).update(published_at=None)
+    assert get(app, url).status == 404
+
+    Story.objects.filter(pk=commented_thread.story_id).update(published_at=timezone.now() + timezone.timedelta(days=1))
+    assert get(app, url).status == 404
+
+
+def test_a_host_django_refuses_is_refused(app, commented_thread):
+    assert get(app, page_url(commented_thread), host="evil.example").status == 400
+
+
+# --- HTTP caching and compression -----------------------------------------------------------------
+
+
+def test_an_unchanged_page_is_304_until_a_write(app, commented_thread, reader):
+    url = page_url(commented_thread)
+    etag = get(app, url).headers["etag"]
+
+    not_modified = get(app, url, headers={"if-none-match": etag})
+    assert (not_modified.status, not_modified.body, not_modified.headers["etag"]) == (304, b"", etag)
+
+    comment_create(thread=commented_thread, author=reader, body="News")
+    changed = get(app, url, headers={"if-none-match": etag})
+    assert changed.status == 200 and changed.headers["etag"] != etag
+
+
+def test_a_client_that_accepts_gzip_gets_the_same_page_compressed(app, commented_thread):
+    url = page_url(commented_thread)
+    plain = get(app, url)
+    compressed = get(app, url, headers={"accept-encoding": "gzip, deflate, br"})
+    refused = get(app, url, headers={"accept-encoding": "gzip;q=0, identity"})
+
+    assert compressed.headers["content-encoding"] == "gzip"
+    assert gzip.decompress(compressed.body) == plain.body
+    assert int(compressed.headers["content-length"]) == len(compressed.body) < len(plain.body)
+    assert compressed.headers["etag"] != plain.headers["etag"]
+    assert "content-encoding" not in refused.headers and refused.body == plain.body
+
+
+# --- What is not stored -----------------------------------------------------------------------------
+
+
+def test_errors_are_not_stored(app, django_app, commented_thread):
+    url = page_url(commented_thread, "sort=old&cursor=not-a-cursor")
+    first, second = get(app, url), get(app, url)
+
+    assert first.status == second.status == 400
+    assert first.body == second.body and django_app.calls == 2
+
+
+def test_a_query_it_does_not_know_goes_to_django(app, django_app, commented_thread):
+    url = page_url(commented_thread, "sort=old&limit=0200")
+    get(app, url)
+    get(app, url)
+
+    assert django_app.calls == 2
+
+
+def test_concurrent_misses_render_the_page_once(app, django_app, commented_thread):
+    scope = scope_for(page_url(commented_thread))
+
+    async def many() -> list[Response]:
+        return await asyncio.gather(*(call(app, scope) for _ in range(8)))
+
+    responses = async_to_sync(many)()
+
+    assert django_app.calls == 1
+    assert len({r.body for r in responses}) == 1 and {r.status for r in responses} == {200}
