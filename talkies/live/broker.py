@@ -110,12 +110,12 @@ class Broker:
     def __init__(
         self,
         *,
-        latest_id: Callable[[], int] = log.latest_event_id,
-        events_after: Callable[[int, frozenset[int]], list[StreamEvent]] = log.events_after,
+        latest_id: Callable[[], int] | None = None,
+        events_after: Callable[[int, frozenset[int]], list[StreamEvent]] | None = None,
         redis_url: str = "",
     ) -> None:
-        self._latest_id = latest_id
-        self._events_after = events_after
+        self._latest_id = latest_id or log.latest_event_id
+        self._events_after = events_after or log.events_after
         self._redis_url = redis_url
         self._poll_seconds = POLL_SECONDS_WITH_REDIS if redis_url else POLL_SECONDS
         self._subscriptions: dict[int, set[Subscription]] = {}

@@ -59,19 +59,20 @@ async def thread_stream(*, thread_id: int, after_id: int | None, after_version: 
     """The SSE byte stream for one page of thread `thread_id`. Ends when the client goes away.
 
     Subscribes before reading what the page missed, so an event logged in between comes through one
-    or the other (or both: replayed ids are not sent twice).
+    or the other (or both: replayed ids are not sent twice). The first bytes (`retry:`) are sent once
+    subscribed: from then on, every new event of the thread reaches this stream.
     """
-    yield f"retry: {RECONNECT_DELAY_MS}\n\n".encode()
     async with subscribe(thread_id) as subscription:
         missed = await sync_to_async(_missed_events)(
             thread_id=thread_id, after_id=after_id, after_version=after_version
         )
+        yield f"retry: {RECONNECT_DELAY_MS}\n\n".encode()
         if missed is None:
             yield sse_reload("This conversation has changed more than can be caught up: reload to see it.")
             return
         replayed = {event.id for event in missed}
-        for event in missed:
-            yield sse_event(event)
+        for replay in missed:
+            yield sse_event(replay)
 
         loop = asyncio.get_running_loop()
         closes_at = loop.time() + MAX_STREAM_SECONDS

@@ -1,7 +1,7 @@
 """GET /live/threads/<id>/: a thread's live events, as Server-Sent Events."""
 
 from django.core.handlers.asgi import ASGIRequest
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
 from talkies.comments.api import visible_threads_q
@@ -11,7 +11,7 @@ from .stream import thread_stream
 
 
 @require_GET
-async def thread_events(request: HttpRequest, thread_id: int) -> HttpResponse:
+async def thread_events(request: HttpRequest, thread_id: int) -> HttpResponseBase:
     """Stream thread `thread_id` of this site. Another site's thread, or a draft's, is a 404.
 
     Resumes after the browser's Last-Event-ID (sent when EventSource reconnects) or `?since=<event id>`;
