@@ -3,12 +3,24 @@ from django.contrib.auth.forms import UserCreationForm
 
 from .models import User
 
+NOTIFY_LABEL = "Email me when someone replies to me or mentions me"
+NOTIFY_HELP = "Off unless you tick it. Every email has a one-click unsubscribe link."
+
 
 class RegisterForm(UserCreationForm):
     """Sign-up for readers: a username, an email (for reply notifications) and a password twice."""
 
     email = forms.EmailField(help_text="We send reply notifications here; it is never shown to other readers.")
+    notify_replies = forms.BooleanField(required=False, label=NOTIFY_LABEL, help_text=NOTIFY_HELP)
 
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ("username", "email")
+        fields = ("username", "email", "notify_replies")
+
+
+class AccountSettingsForm(forms.ModelForm):
+    notify_replies = forms.BooleanField(required=False, label=NOTIFY_LABEL, help_text=NOTIFY_HELP)
+
+    class Meta:
+        model = User
+        fields = ("notify_replies",)

@@ -1,17 +1,42 @@
-"""Register, log in and log out. Logging in and out are Django's own views; registering logs you in."""
+"""Register, confirm an email address, log in and out, reset a password, account settings, unsubscribe.
 
+Logging in and out and password reset are Django's own views with our templates. Registering logs you in
+and sends a link to confirm the address; reply notifications go only to confirmed addresses.
+"""
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 
-from .forms import RegisterForm
+from talkies.lib.ratelimit import RateLimited, actor_key, enforce_rate_limit
+
+from .emails import send_verification_email
+from .forms import AccountSettingsForm, RegisterForm
+from .models import User
+from .tokens import BadToken, user_for_unsubscribe_token, user_for_verification_token
 
 
 class TalkiesLoginView(LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+
+class TalkiesPasswordResetView(PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/emails/password_reset_email.txt"
+    subject_template_name = "accounts/emails/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        # The link is built on SITE_URL rather than the request's Host header, which a client controls
+        # (a forged Host would otherwise put an attacker's domain in a genuine reset email).
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)
 
 
 def register(request: HttpRequest) -> HttpResponse:
@@ -21,9 +46,79 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(next_url or "home")
     form = RegisterForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect(next_url or "home")
-    status = 400 if request.method == "POST" else 200
+    status = 200
+    if request.method == "POST":
+        status = 400
+        try:
+            enforce_rate_limit(request, "register", actor=None, field="username")
+        except RateLimited as error:
+            form.add_error(None, error.message)  # the form is shown again with what was typed
+            status = error.status_code
+        else:
+            if form.is_valid():
+                user = form.save()
+                send_verification_email(user)
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, f"Welcome! We sent a link to {user.email}: open it to confirm your address.")
+                return redirect(next_url or "home")
     return render(request, "accounts/register.html", {"form": form, "next": next_url}, status=status)
+
+
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        user = user_for_verification_token(token)
+    except BadToken as error:
+        return render(request, "accounts/verify_email_failed.html", {"reason": str(error)}, status=400)
+    if not user.email_verified:
+        user.email_verified = True
+        user.save(update_fields=["email_verified"])
+    return render(request, "accounts/verify_email_done.html", {"verified_user": user})
+
+
+@login_required
+def account_settings(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    # Unticking the only box posts nothing at all, so "was it a POST" must not be judged by the data.
+    form = AccountSettingsForm(request.POST if request.method == "POST" else None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        on = form.cleaned_data["notify_replies"]
+        messages.success(request, "Reply emails are on." if on else "Reply emails are off.")
+        return redirect("account-settings")
+    return render(request, "accounts/settings.html", {"form": form})
+
+
+@login_required
+def resend_verification(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if request.method == "POST":
+        if user.email_verified:
+            messages.info(request, "Your email address is already confirmed.")
+        else:
+            try:
+                enforce_rate_limit(request, "verification_email", actor=actor_key(user_id=user.pk), field="email")
+            except RateLimited as error:
+                messages.error(request, f"No email was sent: {error.message}.")
+            else:
+                send_verification_email(user)
+                messages.success(request, f"We sent a new link to {user.email}.")
+        return redirect("account-settings")
+    return render(request, "accounts/resend_verification.html")
+
+
+# The confirmation form on our page and a mail client's RFC 8058 one-click POST both arrive here without a
+# CSRF token (a mail client has none to send). That is safe because the signed token in the URL is the
+# credential, and the only thing it can do is turn emails off.
+@csrf_exempt
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        user = user_for_unsubscribe_token(token)
+    except BadToken as error:
+        return render(request, "accounts/unsubscribe_failed.html", {"reason": str(error)}, status=400)
+    if request.method == "POST":
+        if user.notify_replies:
+            user.notify_replies = False
+            user.save(update_fields=["notify_replies"])
+        return render(request, "accounts/unsubscribe_done.html", {"subscriber": user})
+    # A GET only asks: link scanners and previews fetch links in emails, and must not unsubscribe anyone.
+    return render(request, "accounts/unsubscribe_confirm.html", {"subscriber": user})

@@ -9,3 +9,4 @@ class CommentsConfig(AppConfig):
         from . import page_dependencies
 
         page_dependencies.connect()
+        from . import notifications  # noqa: F401  (connects the reply-email receiver)

@@ -1,0 +1,192 @@
+"""Reply and mention emails: opt-in, confirmed addresses only, never to the replier, one per person per
+comment, no spoilers, a one-click unsubscribe link, and sent after commit without blocking the request."""
+
+from typing import Any
+
+import pytest
+from django.core import mail
+
+from talkies.accounts.models import User
+from talkies.comments import notifications
+from talkies.comments.services import comment_create
+from talkies.lib.guests import guest_key_from_token, new_guest_token
+
+
+def html_of(email: Any) -> str:
+    """The HTML alternative of an EmailMultiAlternatives."""
+    return str(email.alternatives[0][0])
+
+
+def opted_in(user: User) -> User:
+    user.notify_replies = True
+    user.email_verified = True
+    user.save()
+    return user
+
+
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    settings.SITE_URL = "https://talkies.example"
+
+
+@pytest.fixture
+def post(django_capture_on_commit_callbacks):
+    """comment_create, with the after-commit announcements (and so the emails) run as they would be."""
+
+    def post(**kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return comment_create(**kwargs)
+
+    return post
+
+
+def test_the_parents_author_is_emailed_about_a_reply(thread, reader, second_reader, post):
+    parent = post(thread=thread, author=opted_in(reader), body="Loved it.")
+
+    reply = post(thread=thread, author=second_reader, body="Me too!", parent=parent)
+
+    [email] = mail.outbox
+    assert email.to == ["reader@example.com"]
+    assert email.subject == "second replied to you on “What did you think of Ballerina?”"
+    assert "Me too!" in email.body
+    assert f"https://talkies.example{thread.story.get_absolute_url()}#comment-{reply.pk}" in email.body
+
+
+@pytest.mark.parametrize(
+    ("notify", "verified"), [(False, True), (True, False)], ids=["not opted in", "address not confirmed"]
+)
+def test_nobody_is_emailed_without_opting_in_and_confirming(thread, reader, second_reader, post, notify, verified):
+    reader.notify_replies, reader.email_verified = notify, verified
+    reader.save()
+    parent = post(thread=thread, author=reader, body="Loved it.")
+
+    post(thread=thread, author=second_reader, body="Me too!", parent=parent)
+
+    assert mail.outbox == []
+
+
+def test_replying_to_yourself_or_mentioning_yourself_sends_nothing(thread, reader, post):
+    parent = post(thread=thread, author=opted_in(reader), body="Loved it.")
+
+    post(thread=thread, author=reader, body="And @reader agrees with me.", parent=parent)
+
+    assert mail.outbox == []
+
+
+def test_a_mentioned_reader_is_emailed(thread, reader, second_reader, post):
+    opted_in(second_reader)
+
+    post(thread=thread, author=reader, body="What do you think, @Second? Mail me at x@second.")
+
+    [email] = mail.outbox
+    assert email.to == ["second@example.com"]
+    assert email.subject == "Rita Reader mentioned you on “What did you think of Ballerina?”"
+
+
+def test_a_reply_that_also_mentions_its_parents_author_sends_one_email(thread, reader, second_reader, post):
+    parent = post(thread=thread, author=opted_in(reader), body="Loved it.")
+
+    post(thread=thread, author=second_reader, body="@reader @reader yes, @reader.", parent=parent)
+
+    assert len(mail.outbox) == 1 and "replied to you" in mail.outbox[0].subject
+
+
+def test_inline_spoilers_never_reach_the_email(thread, reader, second_reader, post):
+    parent = post(thread=thread, author=opted_in(reader), body="Loved it.")
+
+    post(thread=thread, author=second_reader, body="The end: >!Winston dies!< wow", parent=parent)
+
+    [email] = mail.outbox
+    html = html_of(email)
+    for text in (email.subject, email.body, html):
+        assert "Winston dies" not in str(text)
+    assert "The end: [spoiler] wow" in email.body
+
+
+def test_a_comment_marked_as_a_spoiler_is_not_quoted_at_all(thread, reader, second_reader, post):
+    parent = post(thread=thread, author=opted_in(reader), body="Loved it.")
+
+    post(thread=thread, author=second_reader, body="Winston dies at the end", parent=parent, is_spoiler=True)
+
+    [email] = mail.outbox
+    assert "Winston" not in f"{email.subject} {email.body} {html_of(email)}"
+    assert "marked as a spoiler — read it on the site" in email.body
+
+
+def test_every_email_has_a_one_click_unsubscribe_that_works(client, thread, reader, second_reader, post):
+    parent = post(thread=thread, author=opted_in(reader), body="Loved it.")
+    post(thread=thread, author=second_reader, body="Me too!", parent=parent)
+
+    [email] = mail.outbox
+    link = email.extra_headers["List-Unsubscribe"].strip("<>")
+    assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert link.startswith("https://talkies.example/accounts/unsubscribe/") and link in email.body
+
+    client.post(link.removeprefix("https://talkies.example"), {"List-Unsubscribe": "One-Click"})
+
+    assert not User.objects.get(pk=reader.pk).notify_replies
+
+
+def test_a_guests_hostile_name_is_escaped_in_the_html_email(open_site, thread, reader, post):
+    parent = post(thread=thread, author=opted_in(reader), body="Loved it.")
+    name = '"><script>alert(1)</script>'
+
+    key = guest_key_from_token(new_guest_token())
+    post(thread=thread, author=None, guest_name=name, guest_key=key, body="<b>hi</b>", parent=parent)
+
+    [email] = mail.outbox
+    html = html_of(email)
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<b>hi</b>" not in html
+
+
+def test_mail_goes_out_on_the_background_thread_when_configured(thread, reader, second_reader, settings):
+    settings.NOTIFICATION_EMAILS_IN_BACKGROUND = True
+    parent = comment_create(thread=thread, author=opted_in(reader), body="Loved it.")
+    reply = comment_create(thread=thread, author=second_reader, body="Me too!", parent=parent)
+
+    future = notifications.send_later(notifications.reply_emails(reply.pk))
+
+    assert future is not None
+    future.result(timeout=10)
+    assert [m.to for m in mail.outbox] == [["reader@example.com"]]
+
+
+def test_a_failing_mail_server_is_logged_and_never_reaches_the_request(
+    thread, reader, second_reader, post, settings, caplog
+):
+    settings.EMAIL_BACKEND = "talkies.comments.tests.test_notifications.BrokenBackend"
+    parent = post(thread=thread, author=opted_in(reader), body="Loved it.")
+
+    reply = post(thread=thread, author=second_reader, body="Me too!", parent=parent)
+
+    assert reply.pk is not None
+    assert "could not send 1 reply email(s)" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("body", "names"),
+    [
+        ("hi @rita and @Bob.", ["rita", "Bob"]),
+        ("mail me@example.com", []),
+        ("spoiler >!@hidden!< shown @seen", ["seen"]),
+        ("@a @A @a", ["a"]),
+    ],
+)
+def test_mentions_are_read_from_the_text_outside_spoilers(body, names):
+    assert notifications.mentioned_usernames(body) == names
+
+
+class BrokenBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("the mail server is down")
+
+
+@pytest.fixture
+def open_site(site):
+    site.allow_guest_comments = True
+    site.save()
+    return site
