@@ -6,13 +6,11 @@ conversation is never visible, nor writable, from another site on the same insta
 
 from typing import Any
 
-from django.db.models import Q
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Query, Router, Status
 
 from talkies.accounts.models import Site
-from talkies.api_common import READ_ERRORS, WRITE_ERRORS, api_field_names, current_site, get_or_404
+from talkies.api_common import READ_ERRORS, WRITE_ERRORS, LoggedIn, api_field_names, current_site, get_or_404
 from talkies.catalogue.api import film_ref
 from talkies.lib.errors import PermissionDenied, ServiceError
 from talkies.lib.guests import new_guest_token
@@ -23,32 +21,49 @@ from talkies.stories.api import get_story_for_site, story_ref
 from .api_auth import GUEST_TOKEN_HEADER, GuestTokenHeader, ReaderOrGuest, writer
 from .models import Comment, Thread
 from .schemas import (
+    CloseIn,
+    CommentContextOut,
     CommentEditIn,
     CommentIn,
     CommentOut,
     CommentPageOut,
     CommentPageQuery,
+    CountsOut,
+    CountsQuery,
+    FeatureIn,
     GuestTokenOut,
+    RepliesPageOut,
+    RepliesQuery,
     ThreadOut,
     VoteIn,
     VoteOut,
 )
-from .selectors import CommentNode, thread_page
-from .services import comment_create, comment_edit, comment_remove, comment_vote, thread_for_story
+from .selectors import (
+    CommentNode,
+    comment_context,
+    comment_counts,
+    featured_comments,
+    replies_page,
+    thread_page,
+    visible_threads_q,
+)
+from .services import (
+    comment_create,
+    comment_edit,
+    comment_remove,
+    comment_set_featured,
+    comment_vote,
+    thread_for_story,
+    thread_set_closed,
+)
 
 router = Router(tags=["conversation"])
 comment_auth = ReaderOrGuest("comment")
 vote_auth = ReaderOrGuest("vote")
+# Featuring and closing are staff actions from our own pages or scripts: a session and its CSRF token.
+moderator_auth = LoggedIn("moderate comments")
 
 # --- Fetching, always scoped to the request's site --------------------------------------------------
-
-
-def visible_threads_q(site: Site, prefix: str = "") -> Q:
-    """Threads of `site` that readers may see: those of published stories, and those without a story
-    (threads of pages embedded on the host site). A draft's thread is as invisible as the draft."""
-    return Q(**{f"{prefix}site": site}) & (
-        Q(**{f"{prefix}story__isnull": True}) | Q(**{f"{prefix}story__published_at__lte": timezone.now()})
-    )
 
 
 def get_thread_for_site(site: Site, thread_id: int) -> Thread:
@@ -96,6 +111,8 @@ def comment_out(
         "author_name": None if removed else comment.author_name,
         "body_html": comment.body_html,
         "is_spoiler": comment.is_spoiler,
+        "has_inline_spoiler": comment.has_inline_spoiler,
+        "is_featured": comment.is_featured,
         "status": comment.status,
         "created_at": comment.created_at,
         "edited_at": comment.edited_at,
@@ -109,7 +126,10 @@ def comment_out(
 
 def comment_tree_out(node: CommentNode) -> dict[str, Any]:
     replies = [comment_tree_out(reply) for reply in node.replies]
-    return comment_out(node.comment, author_rating=node.author_rating, replies=replies)
+    shaped = comment_out(node.comment, author_rating=node.author_rating, replies=replies)
+    shaped["more_replies"] = node.more_replies
+    shaped["more_replies_cursor"] = node.more_replies_cursor
+    return shaped
 
 
 def author_badge(comment: Comment) -> int | None:
@@ -141,24 +161,90 @@ def get_story_thread(request: HttpRequest, slug: str) -> dict[str, Any]:
 
 @router.get("/threads/{thread_id}/comments", response={200: CommentPageOut, **READ_ERRORS})
 def list_comments(request: HttpRequest, thread_id: int, query: Query[CommentPageQuery]) -> dict[str, Any]:
-    """One page of top-level comments with all their visible replies nested.
+    """One page of top-level comments, each with its first few replies nested (`more_replies` says how
+    many more each comment has: fetch them from /comments/{id}/replies). The first page also lists the
+    comments the editors featured.
 
-    A fixed number of queries whatever the page holds: the thread, the top-level comments, their
-    replies, and the authors' rating badges.
+    A fixed number of queries whatever the page or the thread holds: the thread, the top-level comments,
+    their first replies, the authors' rating badges, and on the first page the featured comments.
     """
     site = current_site(request)
     thread = get_thread_for_site(site, thread_id)
     sort = query.sort or site.default_comment_sort
-    page = thread_page(thread=thread, sort=sort, cursor=query.cursor, limit=query.limit)
+    hide_spoilers = query.spoilers == "hide"
+    page = thread_page(thread=thread, sort=sort, cursor=query.cursor, limit=query.limit, hide_spoilers=hide_spoilers)
+    featured = [] if query.cursor else featured_comments(thread=thread, hide_spoilers=hide_spoilers)
     return {
         "thread_id": thread.pk,
         "sort": page.sort,
         "comments": [comment_tree_out(node) for node in page.nodes],
         "next_cursor": page.next_cursor,
+        "comment_count": thread.comment_count,
+        "featured": [comment_out(comment) for comment in featured],
     }
 
 
+@router.get("/counts", response={200: CountsOut, **READ_ERRORS})
+def get_counts(request: HttpRequest, query: Query[CountsQuery]) -> dict[str, Any]:
+    """Comment counts for many threads in one request and one query, for listing pages.
+
+    `?thread=` repeats: a thread id, or a thread key (the page URL an embed uses, or story:<id>). Threads
+    this site does not have, or does not show yet, count 0 rather than failing the whole request.
+    """
+    counts = comment_counts(site=current_site(request), refs=query.thread)
+    return {"counts": {ref: {"comments": count} for ref, count in counts.items()}}
+
+
+@router.post("/threads/{thread_id}/close", response={200: ThreadOut, **WRITE_ERRORS}, auth=moderator_auth)
+def close_thread(request: HttpRequest, thread_id: int, payload: CloseIn) -> dict[str, Any]:
+    """Close a thread to new comments (it stays readable), or reopen it: the site's editors and moderators."""
+    thread = get_thread_for_site(current_site(request), thread_id)
+    thread = thread_set_closed(thread=thread, user=request.auth, closed=payload.closed)  # type: ignore[attr-defined]
+    return thread_out(thread)
+
+
 # --- Comments ---------------------------------------------------------------------------------------
+
+
+@router.get("/comments/{comment_id}/replies", response={200: RepliesPageOut, **READ_ERRORS})
+def list_replies(request: HttpRequest, comment_id: int, query: Query[RepliesQuery]) -> dict[str, Any]:
+    """A page of one comment's direct replies, oldest first, each with its own first few replies.
+
+    Two queries for the replies whatever their number. Start from a node's `more_replies_cursor` to skip
+    the replies a thread page already showed.
+    """
+    comment = get_comment_for_site(current_site(request), comment_id)
+    page = replies_page(parent=comment, cursor=query.cursor, limit=query.limit, hide_spoilers=query.spoilers == "hide")
+    return {
+        "comment_id": comment.pk,
+        "replies": [comment_tree_out(node) for node in page.nodes],
+        "next_cursor": page.next_cursor,
+    }
+
+
+@router.get("/comments/{comment_id}/context", response={200: CommentContextOut, **READ_ERRORS})
+def get_comment_context(request: HttpRequest, comment_id: int, query: Query[RepliesQuery]) -> dict[str, Any]:
+    """One comment where it sits, for a permalink: its top-level comment and the path down to it, then the
+    first page of its own replies (`cursor` and `limit` page those)."""
+    comment = get_comment_for_site(current_site(request), comment_id)
+    context = comment_context(
+        comment=comment, cursor=query.cursor, limit=query.limit, hide_spoilers=query.spoilers == "hide"
+    )
+    return {
+        "thread_id": comment.thread_id,
+        "comment_id": comment.pk,
+        "path": [c.pk for c in context.path],
+        "root": comment_tree_out(context.root),
+        "next_cursor": context.next_cursor,
+    }
+
+
+@router.post("/comments/{comment_id}/feature", response={200: CommentOut, **WRITE_ERRORS}, auth=moderator_auth)
+def feature_comment(request: HttpRequest, comment_id: int, payload: FeatureIn) -> dict[str, Any]:
+    """Feature a comment above its thread, or stop featuring it: the site's editors and moderators."""
+    comment = get_comment_for_site(current_site(request), comment_id)
+    comment = comment_set_featured(comment=comment, user=request.auth, featured=payload.featured)  # type: ignore[attr-defined]
+    return comment_out(comment, author_rating=author_badge(comment))
 
 
 @router.post("/threads/{thread_id}/comments", response={201: CommentOut, **WRITE_ERRORS}, auth=comment_auth)

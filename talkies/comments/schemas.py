@@ -11,7 +11,7 @@ from talkies.api_common import InputSchema
 from talkies.catalogue.schemas import FilmRef
 from talkies.stories.schemas import StoryRef
 
-from .selectors import MAX_PAGE_SIZE
+from .selectors import MAX_COUNTED_THREADS, MAX_PAGE_SIZE, MAX_REPLIES_PAGE_SIZE
 
 
 class ThreadOut(Schema):
@@ -35,6 +35,8 @@ class CommentOut(BaseModel):
     author_name: str | None = Field(description="null once the author has removed the comment")
     body_html: str = Field(description="Sanitised HTML; inline spoilers are <span class=spoiler data-spoiler>")
     is_spoiler: bool = Field(description="The whole comment stays hidden until the reader asks to see it")
+    has_inline_spoiler: bool = Field(False, description="body_html hides part of its text as a spoiler")
+    is_featured: bool = Field(False, description="Pinned above the thread by the site's editors")
     status: str = Field(description="approved, pending, rejected, or removed (by its author)")
     created_at: datetime.datetime
     edited_at: datetime.datetime | None
@@ -44,20 +46,78 @@ class CommentOut(BaseModel):
     author_rating: int | None = Field(
         description="On a top-level comment in a film's thread: its author's rating of the film, 1–10"
     )
-    replies: list["CommentOut"] = Field(description="Visible replies, nested, oldest first")
+    replies: list["CommentOut"] = Field(description="Its first visible replies, nested, oldest first")
+    more_replies: int = Field(0, description="Replies not included here: fetch them from /comments/{id}/replies")
+    more_replies_cursor: str | None = Field(
+        None, description="Pass as ?cursor= to /comments/{id}/replies to continue after the replies shown"
+    )
 
 
 class CommentPageOut(BaseModel):
     thread_id: int
     sort: str
-    comments: list[CommentOut] = Field(description="Top-level comments of this page, each with its replies")
+    comments: list[CommentOut] = Field(description="Top-level comments of this page, each with its first replies")
     next_cursor: str | None = Field(description="Pass as ?cursor= (with the same sort) for the next page")
+    comment_count: int = Field(0, description="Visible comments in the whole thread, replies included")
+    featured: list[CommentOut] = Field(
+        default_factory=list, description="Comments the editors pinned above the thread (first page only)"
+    )
+
+
+SpoilerFilter = Literal["show", "hide"]
 
 
 class CommentPageQuery(Schema):
     sort: Site.CommentSort | None = Field(None, description="Default: the site's default sort")
     cursor: str | None = None
     limit: int = Field(50, ge=1, le=MAX_PAGE_SIZE, description="Top-level comments per page")
+    spoilers: SpoilerFilter = Field("show", description="hide: leave out every comment that contains a spoiler")
+
+
+class RepliesQuery(Schema):
+    cursor: str | None = None
+    limit: int = Field(20, ge=1, le=MAX_REPLIES_PAGE_SIZE, description="Direct replies per page")
+    spoilers: SpoilerFilter = Field("show", description="hide: leave out every comment that contains a spoiler")
+
+
+class RepliesPageOut(BaseModel):
+    comment_id: int = Field(description="The comment these reply to")
+    replies: list[CommentOut] = Field(description="Direct replies, oldest first, each with its first replies")
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page of replies")
+
+
+class CommentContextOut(BaseModel):
+    thread_id: int
+    comment_id: int = Field(description="The comment asked for")
+    path: list[int] = Field(description="Ids from the top-level comment down to the comment asked for")
+    root: CommentOut = Field(
+        description="The top-level comment; each comment on the path holds the next, down to the one asked for, "
+        "which holds its first page of replies"
+    )
+    next_cursor: str | None = Field(description="More replies to the comment: pass to /comments/{id}/replies")
+
+
+class CountsQuery(Schema):
+    thread: list[str] = Field(
+        default_factory=list,
+        description=f"Thread ids or keys (page URLs, story:12), repeated; at most {MAX_COUNTED_THREADS}",
+    )
+
+
+class ThreadCountOut(Schema):
+    comments: int
+
+
+class CountsOut(Schema):
+    counts: dict[str, ThreadCountOut] = Field(description="By the id or key asked for; unknown ones count 0")
+
+
+class FeatureIn(InputSchema):
+    featured: bool
+
+
+class CloseIn(InputSchema):
+    closed: bool
 
 
 class CommentIn(InputSchema):

@@ -1,12 +1,16 @@
-"""A page of a thread, shaped for the comment templates: nesting capped, permissions decided up front.
+"""A thread shaped for the comment templates: nesting capped, permissions decided up front.
 
 Templates should not call permission predicates or follow relations (each would be a query per
-comment), so this module turns comments.selectors.ThreadPage into plain view objects that already know
-what the reader may do with each comment.
+comment), so this module turns the comments selectors' nodes into plain view objects that already know
+what the reader may do with each comment and where its further replies are.
+
+Nesting is capped at MAX_LEVELS on pages. A comment at the last level whose replies would nest deeper
+shows "Continue this thread" to its own permalink, where it is the top of the display and its replies
+nest from there: nothing is re-parented or flattened to fit.
 """
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from talkies.comments.models import Comment, Thread
@@ -16,14 +20,15 @@ from talkies.comments.permissions import (
     can_remove_comment,
     can_vote_on_comment,
 )
-from talkies.comments.selectors import CommentNode, ThreadPage
+from talkies.comments.selectors import CommentContext, CommentNode
 
 from .selectors import Reader, user_votes
 
-# Replies nest this many levels deep (a comment, its replies, and their replies). Deeper replies are
-# listed flat under the last level, each saying whom it answers, so narrow screens stay readable and
-# nothing is hidden.
+# A comment, its replies, and their replies.
 MAX_LEVELS = 3
+
+# Gives a comment's permalink, optionally continuing its replies after a cursor.
+PermalinkFor = Callable[[Comment, str | None], str]
 
 
 @dataclass
@@ -32,17 +37,30 @@ class CommentView:
     level: int
     author_rating: int | None = None
     replies: list["CommentView"] = field(default_factory=list)
-    # Set on replies shown flat below the nesting limit: the name of the commenter they answer.
-    in_reply_to: str | None = None
     my_vote: int = 0
     can_reply: bool = False
     can_edit: bool = False
     can_remove: bool = False
     can_vote: bool = False
+    can_feature: bool = False
+    # Collapsed behind "May contain spoilers" by the site's spoiler shield, whatever its author said.
+    shielded: bool = False
+    # The comment a permalink points at: highlighted, scrolled to and focused.
+    is_target: bool = False
+    permalink: str = ""
+    # Replies not shown under this comment, and the page that shows them (its permalink, continued).
+    more_replies: int = 0
+    more_replies_url: str = ""
+    # Set at the nesting limit when the comment has replies: they are on its own permalink page.
+    continue_url: str = ""
 
     @property
     def is_removed(self) -> bool:
         return self.comment.status == Comment.Status.REMOVED
+
+    @property
+    def hides_body(self) -> bool:
+        return not self.is_removed and (self.comment.is_spoiler or self.shielded)
 
 
 def _walk(nodes: list[CommentNode]) -> Iterator[CommentNode]:
@@ -51,57 +69,70 @@ def _walk(nodes: list[CommentNode]) -> Iterator[CommentNode]:
         yield from _walk(node.replies)
 
 
-def comment_views(page: ThreadPage, *, user: Reader, now: datetime.datetime) -> list[CommentView]:
-    """The page's top-level comments with their replies, ready to render. One query (the reader's votes)."""
-    thread = page.thread
-    for node in _walk(page.nodes):
-        # The permission predicates read comment.thread.site; share the loaded thread instead of one
-        # query per comment.
-        node.comment.thread = thread
-    votes = user_votes(user=user, comment_ids=[node.comment.pk for node in _walk(page.nodes)])
-    builder = _Builder(thread=thread, user=user, now=now, votes=votes)
-    return [builder.view(node, level=0) for node in page.nodes]
-
-
 @dataclass
-class _Builder:
+class ThreadViews:
+    """Builds the views for one page of one thread; one query (the reader's votes) per `prepare`."""
+
     thread: Thread
     user: Reader
     now: datetime.datetime
-    votes: dict[int, int]
+    permalink: PermalinkFor
+    can_moderate: bool = False
+    shield: bool = False
+    votes: dict[int, int] = field(default_factory=dict)
 
-    def view(self, node: CommentNode, *, level: int, in_reply_to: str | None = None) -> CommentView:
+    def prepare(self, nodes: list[CommentNode], *extra: Comment) -> None:
+        """Load the reader's votes on everything about to be shown, in one query."""
+        comments = [node.comment for node in _walk(nodes)] + list(extra)
+        for comment in comments:
+            # The permission predicates read comment.thread.site; share the loaded thread instead of one
+            # query per comment.
+            comment.thread = self.thread
+        self.votes = user_votes(user=self.user, comment_ids=[c.pk for c in comments])
+
+    def tree(self, nodes: list[CommentNode]) -> list[CommentView]:
+        return [self.view(node, level=0) for node in nodes]
+
+    def view(self, node: CommentNode, *, level: int, with_replies: bool = True) -> CommentView:
         comment = node.comment
         approved = comment.status == Comment.Status.APPROVED
         view = CommentView(
             comment=comment,
             level=level,
             author_rating=node.author_rating,
-            in_reply_to=in_reply_to,
             my_vote=self.votes.get(comment.pk, 0),
             can_reply=approved and can_comment_on_thread(self.user, self.thread),
             can_edit=can_edit_comment(self.user, comment, now=self.now),
             can_remove=can_remove_comment(self.user, comment),
             can_vote=can_vote_on_comment(self.user, comment),
+            can_feature=approved and self.can_moderate,
+            shielded=self.shield,
+            permalink=self.permalink(comment, None),
         )
-        last_level = MAX_LEVELS - 1
-        if level + 1 < last_level:
-            view.replies = [self.view(reply, level=level + 1) for reply in node.replies]
-        elif level + 1 == last_level:
-            view.replies = [flat for reply in node.replies for flat in self._flattened(reply, level=last_level)]
+        if not with_replies:
+            return view
+        if level + 1 >= MAX_LEVELS:
+            if node.replies or node.more_replies:
+                view.continue_url = view.permalink
+            return view
+        view.replies = [self.view(reply, level=level + 1) for reply in node.replies]
+        if node.more_replies:
+            view.more_replies = node.more_replies
+            view.more_replies_url = self.permalink(comment, node.more_replies_cursor)
         return view
 
-    def _flattened(self, node: CommentNode, *, level: int, in_reply_to: str | None = None) -> Iterator[CommentView]:
-        """`node` and every reply below it, in conversation order, side by side at `level`.
+    def plain(self, comment: Comment) -> CommentView:
+        """A comment shown on its own, without replies (featured comments, the path to a permalink)."""
+        return self.view(CommentNode(comment), level=0, with_replies=False)
 
-        Each reply below the first says whom it answers, since indentation no longer does.
-        """
-        yield self.view(
-            CommentNode(node.comment, author_rating=node.author_rating), level=level, in_reply_to=in_reply_to
-        )
-        for reply in node.replies:
-            yield from self._flattened(reply, level=level, in_reply_to=_shown_name(node.comment))
-
-
-def _shown_name(comment: Comment) -> str:
-    return "a removed comment" if comment.status == Comment.Status.REMOVED else comment.author_name
+    def context(self, context: CommentContext) -> tuple[list[CommentView], CommentView]:
+        """The path above a permalinked comment (ancestors, each on its own) and the comment itself, at the
+        top of the nesting so its replies have every level to use."""
+        path = [self.plain(comment) for comment in context.path[:-1]]
+        if path:
+            path[0].author_rating = context.root.author_rating
+        target = self.view(context.target, level=0)
+        target.is_target = True
+        if not context.path[:-1]:
+            target.author_rating = context.root.author_rating
+        return path, target

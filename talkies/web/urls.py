@@ -1,14 +1,23 @@
 from django.urls import path
 
+from talkies.comments import feeds
+
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("stories/<slug:slug>/", views.story_detail, name="story-detail"),
     path("stories/<slug:slug>/comments/", views.comment_post, name="comment-post"),
+    path("stories/<slug:slug>/comments/<int:pk>/", views.comment_permalink, name="comment-permalink"),
+    path("stories/<slug:slug>/thread/close/", views.thread_close_view, name="thread-close"),
     path("comments/<int:pk>/vote/", views.comment_vote_view, name="comment-vote"),
     path("comments/<int:pk>/edit/", views.comment_edit_view, name="comment-edit"),
     path("comments/<int:pk>/remove/", views.comment_remove_view, name="comment-remove"),
+    path("comments/<int:pk>/feature/", views.comment_feature_view, name="comment-feature"),
+    path("feeds/threads/<int:pk>.atom", feeds.ThreadCommentsFeed(), name="feed-thread"),
+    path("feeds/stories/<slug:slug>.atom", feeds.StoryCommentsFeed(), name="feed-story"),
+    path("feeds/comments.atom", feeds.SiteCommentsFeed(), name="feed-comments"),
+    path("feeds/stories.atom", feeds.SiteStoriesFeed(), name="feed-stories"),
     path("films/<slug:slug>/", views.film_detail, name="film-detail"),
     path("films/<slug:slug>/rating/", views.film_rate, name="film-rate"),
     path("films/<slug:slug>/rating/remove/", views.film_rating_remove, name="film-rating-remove"),

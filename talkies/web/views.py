@@ -7,6 +7,7 @@ beside the field and the reader's text still in it.
 """
 
 import datetime
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -23,16 +25,25 @@ from talkies.catalogue import selectors as catalogue
 from talkies.catalogue.models import Film
 from talkies.catalogue.status import film_status
 from talkies.comments.models import Comment, Thread
-from talkies.comments.permissions import can_edit_comment
-from talkies.comments.selectors import SORTS, thread_page
+from talkies.comments.permissions import can_edit_comment, can_moderate_site, thread_closes_at, thread_is_open
+from talkies.comments.selectors import (
+    SORTS,
+    CommentNode,
+    comment_context,
+    featured_comments,
+    spoiler_shield_ends,
+    thread_page,
+)
 from talkies.comments.services import (
     comment_create,
     comment_edit,
     comment_remove,
+    comment_set_featured,
     comment_vote,
     thread_for_story,
+    thread_set_closed,
 )
-from talkies.lib.errors import ServiceError
+from talkies.lib.errors import NotFound, ServiceError
 from talkies.ratings.services import rating_remove, rating_set
 from talkies.stories.models import Story
 
@@ -40,7 +51,7 @@ from .display import rating_label
 from .forms import CommentEditForm, CommentForm, RatingForm, VoteForm
 from .selectors import film_scores, latest_stories, stories_about_film, story_for_page
 from .structured_data import json_ld_script, movie_json_ld, movie_open_graph
-from .threads import CommentView, comment_views
+from .threads import CommentView, ThreadViews
 
 COMMENTS_PER_PAGE = 30
 
@@ -94,23 +105,35 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- Story and its thread -----------------------------------------------------------------------
 
 
+# The reader's chosen sort, remembered across stories. A preference, not a secret: readable by scripts.
+SORT_COOKIE = "talkies_sort"
+SORT_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
+
+
 def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
     site = current_site(request)
     story = story_for_page(site=site, slug=slug)
-    sort, cursor = _thread_position(request.GET, site)
-    return _render_story(request, story, sort=sort, cursor=cursor)
+    sort, cursor = _thread_position(request.GET, site, remembered=request.COOKIES.get(SORT_COOKIE, ""))
+    response = _render_story(request, story, sort=sort, cursor=cursor)
+    if request.GET.get("sort") == sort and request.COOKIES.get(SORT_COOKIE) != sort:
+        # Choosing a sort is a choice for every story, so it sticks until the reader chooses another.
+        response.set_cookie(SORT_COOKIE, sort, max_age=SORT_COOKIE_MAX_AGE, samesite="Lax")
+    return response
 
 
-def _thread_position(data: QueryDict, site: Site) -> tuple[str, str]:
-    """The sort and page the reader is looking at (from the query string, or a form's hidden fields)."""
-    sort = data.get("sort", "")
-    if sort not in SORTS:
-        sort = site.default_comment_sort
+def _thread_position(data: QueryDict, site: Site, *, remembered: str = "") -> tuple[str, str]:
+    """The sort and page the reader is looking at (from the query string, or a form's hidden fields),
+    else the sort they chose last time (`remembered`), else the site's default."""
+    sort = next((s for s in (data.get("sort", ""), remembered) if s in SORTS), site.default_comment_sort)
     return sort, data.get("cursor", "")
 
 
-def _thread_url(story: Story, *, sort: str, cursor: str = "") -> str:
-    query = {"sort": sort, **({"cursor": cursor} if cursor else {})}
+def _hides_spoilers(data: QueryDict) -> bool:
+    return data.get("spoilers") == "hide"
+
+
+def _thread_url(story: Story, *, sort: str, cursor: str = "", hide_spoilers: bool = False) -> str:
+    query = {"sort": sort, **({"cursor": cursor} if cursor else {}), **({"spoilers": "hide"} if hide_spoilers else {})}
     return f"{story.get_absolute_url()}?{urlencode(query)}"
 
 
@@ -134,15 +157,23 @@ def _render_story(
     site = current_site(request)
     films = list(story.films.all())
     thread = _story_thread(story)
+    hide_spoilers = _hides_spoilers(request.GET) or _hides_spoilers(request.POST)
+    reading = _ThreadReading(request, story, thread, films)
     comments: list[CommentView] = []
+    featured: list[CommentView] = []
     next_cursor, thread_error = None, ""
     if thread is not None:
+        load_page = partial(thread_page, thread=thread, sort=sort, limit=COMMENTS_PER_PAGE, hide_spoilers=hide_spoilers)
         try:
-            page = thread_page(thread=thread, sort=sort, cursor=cursor or None, limit=COMMENTS_PER_PAGE)
+            page = load_page(cursor=cursor or None)
         except ServiceError as error:  # a stale or edited cursor: show the first page and say why
             thread_error, cursor = error.message, ""
-            page = thread_page(thread=thread, sort=sort, limit=COMMENTS_PER_PAGE)
-        comments = comment_views(page, user=request.user, now=timezone.now())
+            page = load_page()
+        # Featured comments head the first page only, so paging on does not repeat them.
+        featured_rows = [] if cursor else featured_comments(thread=thread, hide_spoilers=hide_spoilers)
+        views = reading.views(page.nodes, *featured_rows)
+        comments = views.tree(page.nodes)
+        featured = [views.plain(comment) for comment in featured_rows]
         next_cursor = page.next_cursor
 
     reply_to = reply_form.cleaned_data.get("parent") if reply_form is not None else None
@@ -152,25 +183,146 @@ def _render_story(
         comment_form, reply_form, reply_to = reply_form, None, None
         comment_form.add_error(None, "The comment you replied to is not shown any more; your text is below.")
 
-    page_url = _thread_url(story, sort=sort, cursor=cursor)
+    page_url = _thread_url(story, sort=sort, cursor=cursor, hide_spoilers=hide_spoilers)
     context = {
+        **reading.context(),
         "story": story,
         "film_scores": film_scores(site=site, films=films, user=request.user, today=_today()),
-        "thread": thread,
         "comments": comments,
+        "featured": featured,
         "sort": sort,
-        "sorts": [(value, label, _thread_url(story, sort=value)) for value, label in Site.CommentSort.choices],
+        "sorts": [
+            (value, label, _thread_url(story, sort=value, hide_spoilers=hide_spoilers))
+            for value, label in Site.CommentSort.choices
+        ],
+        "hide_spoilers": hide_spoilers,
+        "spoiler_filter_url": _thread_url(story, sort=sort, hide_spoilers=not hide_spoilers),
         "cursor": cursor,
-        "next_page_url": _thread_url(story, sort=sort, cursor=next_cursor) if next_cursor else "",
-        "first_page_url": _thread_url(story, sort=sort) if cursor else "",
+        "next_page_url": (
+            _thread_url(story, sort=sort, cursor=next_cursor, hide_spoilers=hide_spoilers) if next_cursor else ""
+        ),
+        "first_page_url": _thread_url(story, sort=sort, hide_spoilers=hide_spoilers) if cursor else "",
         "thread_error": thread_error,
-        "thread_open": thread is None or not thread.is_closed,
         "page_url": page_url,
         "comment_form": comment_form or CommentForm(),
         "reply_form": reply_form,
         "reply_to": reply_to,
     }
     return render(request, "web/story_detail.html", context, status=status)
+
+
+class _ThreadReading:
+    """What every page showing part of a story's thread needs to know besides the comments themselves:
+    whether it is open, the spoiler shield, whether the reader moderates here, and the feed to follow."""
+
+    def __init__(self, request: HttpRequest, story: Story, thread: Thread | None, films: list[Film]) -> None:
+        self.request, self.story, self.thread = request, story, thread
+        site = current_site(request)
+        # The story's films have their release dates prefetched; the thread's film is one of them.
+        film = next((f for f in films if thread is not None and f.pk == thread.film_id), None)
+        shield_ends = spoiler_shield_ends(site=site, film=film)
+        self.shield_ends = shield_ends if shield_ends is not None and _today() < shield_ends else None
+        self.can_moderate = thread is not None and can_moderate_site(request.user, site)
+
+    def views(self, nodes: list[CommentNode], *extra: Comment) -> ThreadViews:
+        assert self.thread is not None
+        views = ThreadViews(
+            thread=self.thread,
+            user=self.request.user,
+            now=timezone.now(),
+            permalink=lambda comment, cursor: _permalink(self.story, comment, cursor),
+            can_moderate=self.can_moderate,
+            shield=self.shield_ends is not None,
+        )
+        views.prepare(nodes, *extra)
+        return views
+
+    def context(self) -> dict:
+        thread = self.thread
+        return {
+            "thread": thread,
+            "thread_open": thread is None or thread_is_open(thread),
+            "thread_closed_on": thread_closes_at(thread) if thread is not None and not thread.is_closed else None,
+            "shield_ends": self.shield_ends,
+            "can_moderate": self.can_moderate,
+            "story_feed_url": reverse("feed-story", kwargs={"slug": self.story.slug}),
+        }
+
+
+def _permalink(story: Story, comment: Comment, cursor: str | None = None) -> str:
+    url = reverse("comment-permalink", kwargs={"slug": story.slug, "pk": comment.pk})
+    return f"{url}?{urlencode({'cursor': cursor})}#replies" if cursor else f"{url}#comment-{comment.pk}"
+
+
+REPLIES_PER_PAGE = 20
+
+
+def comment_permalink(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One comment in its thread: the comments above it, the comment highlighted, then its replies."""
+    site = current_site(request)
+    story = story_for_page(site=site, slug=slug)
+    thread = _story_thread(story)
+    comment = get_object_or_404(Comment.objects.select_related("author"), pk=pk, thread=thread)
+    comment.thread = thread  # type: ignore[assignment]
+    hide_spoilers = _hides_spoilers(request.GET)
+    cursor = request.GET.get("cursor") or None
+    load_context = partial(comment_context, comment=comment, limit=REPLIES_PER_PAGE, hide_spoilers=hide_spoilers)
+    try:
+        context = load_context(cursor=cursor)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except ServiceError:  # a stale or edited cursor: start the replies again from the first
+        context = load_context()
+    films = list(story.films.all())
+    reading = _ThreadReading(request, story, thread, films)
+    views = reading.views([context.target], *context.path[:-1])
+    path, target = views.context(context)
+    page = {
+        **reading.context(),
+        "story": story,
+        "path": path,
+        "target": target,
+        "next_replies_url": _permalink(story, comment, context.next_cursor) if context.next_cursor else "",
+        "thread_url": f"{story.get_absolute_url()}#comments",
+        "page_url": request.get_full_path(),
+        "reply_form": None,
+        "reply_to": None,
+    }
+    return render(request, "web/comment_permalink.html", page)
+
+
+@require_POST
+def comment_feature_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """An editor features a comment above the thread, or stops featuring it."""
+    comment = _site_comment_or_404(request, pk)
+    back = _safe_next(request, _comment_story_url(comment))
+    if not request.user.is_authenticated:
+        return redirect_to_login(back)
+    featured = request.POST.get("featured") == "1"
+    try:
+        comment_set_featured(comment=comment, user=request.user, featured=featured)  # type: ignore[arg-type]
+    except ServiceError as error:
+        messages.error(request, f"The comment was not {'featured' if featured else 'unfeatured'}: {error.message}.")
+    else:
+        messages.success(request, "Comment featured above the thread." if featured else "Comment no longer featured.")
+    return redirect(f"{back}#comment-{comment.pk}")
+
+
+@require_POST
+def thread_close_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """An editor closes the story's thread to new comments, or reopens it."""
+    story = story_for_page(site=current_site(request), slug=slug)
+    back = _safe_next(request, story.get_absolute_url())
+    if not request.user.is_authenticated:
+        return redirect_to_login(back)
+    closed = request.POST.get("closed") == "1"
+    try:
+        thread_set_closed(thread=thread_for_story(story=story), user=request.user, closed=closed)  # type: ignore[arg-type]
+    except ServiceError as error:
+        messages.error(request, f"The thread was not {'closed' if closed else 'reopened'}: {error.message}.")
+    else:
+        messages.success(request, "The thread is closed to new comments." if closed else "The thread is open again.")
+    return redirect(f"{back}#comments")
 
 
 def _shows_comment(comments: list[CommentView], comment_id: int | None) -> bool:

@@ -113,6 +113,7 @@ def test_it_lists_comments_oldest_first_with_replies_nested(client, thread, read
     assert set(spoiler) == {
         "id", "parent_id", "depth", "author_name", "body_html", "is_spoiler", "status", "created_at",
         "edited_at", "upvotes", "downvotes", "reply_count", "author_rating", "replies",
+        "has_inline_spoiler", "is_featured", "more_replies", "more_replies_cursor",
     }  # fmt: skip
 
 
@@ -199,7 +200,7 @@ def test_it_rejects_a_cursor_from_another_sort_rather_than_failing(client, threa
 
 
 @pytest.mark.parametrize("sort", ["best", "top", "new", "old", "controversial"])
-def test_a_thread_page_costs_four_queries_for_3_or_30_comments(
+def test_a_thread_page_costs_five_queries_for_3_or_30_comments(
     client, site, film, thread, reader, second_reader, django_assert_num_queries, sort
 ):
     rating_set(site=site, film=film, user=reader, value=7)
@@ -207,11 +208,12 @@ def test_a_thread_page_costs_four_queries_for_3_or_30_comments(
     url = comments_url(thread, sort=sort, limit=200)
     client.get(url)  # warms the site-by-host cache, which every request reads
 
-    # The thread, the top-level comments, their replies, and the authors' rating badges.
-    with django_assert_num_queries(4):
+    # The thread, the top-level comments, their first replies, the authors' rating badges, and (on the
+    # first page) the featured comments.
+    with django_assert_num_queries(5):
         small = client.get(url)
     fill_thread(thread, second_reader, top_level=27, replies_each=2)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         large = client.get(url)
 
     assert len(small.json()["comments"]) == 3

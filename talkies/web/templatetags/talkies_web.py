@@ -11,6 +11,7 @@ from django.utils.safestring import SafeData, SafeString, mark_safe
 from talkies.catalogue.models import Film, ReleaseDate
 from talkies.catalogue.status import FilmStatus, film_release_date
 from talkies.catalogue.status import film_status as derive_film_status
+from talkies.lib.markdown import strip_spoilers
 from talkies.lib.scoring import AudienceScore
 from talkies.ratings.models import LIKED_THRESHOLD, RATING_MAX, RATING_MIN
 from talkies.web import display
@@ -120,3 +121,9 @@ def with_spoiler_controls(html: str) -> SafeString:
     if not isinstance(html, SafeData):
         return conditional_escape(html)
     return mark_safe(_SPOILER.sub(_SPOILER_WITH_CONTROL, str(html)))
+
+
+@register.filter
+def without_spoilers(text: str) -> str:
+    """Plain text with any >!spoiler!< replaced, for places a reader cannot choose not to see (the head)."""
+    return strip_spoilers(str(text))

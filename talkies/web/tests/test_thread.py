@@ -75,28 +75,24 @@ def test_each_comment_shows_its_author_time_and_edited_marker(client, story, thr
     assert '<span class="edited muted"' in page and ">edited</span>" in page
 
 
-def test_replies_nest_three_levels_and_deeper_ones_are_listed_flat_saying_whom_they_answer(
+def test_replies_nest_three_levels_and_deeper_ones_continue_on_the_deepest_shown_comments_permalink(
     client, story, thread, reader, second_reader
 ):
     top = comment_create(thread=thread, author=reader, body="Level zero")
     one = comment_create(thread=thread, author=second_reader, body="Level one", parent=top)
     two = comment_create(thread=thread, author=reader, body="Level two", parent=one)
     three = comment_create(thread=thread, author=second_reader, body="Level three", parent=two)
-    four = comment_create(thread=thread, author=reader, body="Level four", parent=three)
+    comment_create(thread=thread, author=reader, body="Level four", parent=three)
 
     page = thread_html(client.get(story.get_absolute_url()).content.decode())
 
     assert f'class="comment comment-level-1" id="comment-{one.pk}"' in page
     assert f'class="comment comment-level-2" id="comment-{two.pk}"' in page
-    # Below the third level, replies sit beside their parent rather than ever deeper inside it.
-    assert f'class="comment comment-level-2" id="comment-{three.pk}"' in page
-    assert f'class="comment comment-level-2" id="comment-{four.pk}"' in page
+    # Deeper replies are neither nested further nor moved beside their parent: they are one link away.
     assert "comment-level-3" not in page
-    three_html = page.split(f'id="comment-{three.pk}"')[1].split("</header>")[0]
-    assert "replying to Rita Reader" in three_html
-    four_html = page.split(f'id="comment-{four.pk}"')[1].split("</header>")[0]
-    assert "replying to second" in four_html
-    assert page.index("Level two") < page.index("Level three") < page.index("Level four")
+    assert f'id="comment-{three.pk}"' not in page and "Level three" not in page
+    continue_link = f'<a href="/stories/{story.slug}/comments/{two.pk}/#comment-{two.pk}">Continue this thread'
+    assert continue_link in page
 
 
 def test_top_level_comments_carry_their_authors_rating_badge(client, site, story, thread, film, reader, second_reader):
