@@ -44,7 +44,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.loadgen import LoadResult, run_load  # noqa: E402 (needs ROOT on sys.path when run as a script)
+from bench import isso  # noqa: E402 (needs ROOT on sys.path when run as a script)
+from bench.loadgen import LoadResult, run_load  # noqa: E402
 from bench.seed_threads import SeededThread  # noqa: E402
 
 RESULTS_DIR = ROOT / "bench" / "results"
@@ -64,13 +65,25 @@ WRK_MARGIN = 1.15
 # --- What is measured -------------------------------------------------------------------------------
 
 
+def count_talkies_page(body: bytes) -> tuple[int, int]:
+    """(top-level comments, all comments) in a Talkies page."""
+
+    def count(nodes: list[dict]) -> int:
+        return sum(1 + count(node["replies"]) for node in nodes)
+
+    comments = json.loads(body)["comments"]
+    return len(comments), count(comments)
+
+
 @dataclass(frozen=True)
 class Target:
-    """A server under test: its name, where it listens, and the URL path of each seeded thread's page."""
+    """A server under test: its name, where it listens, the URL path of each seeded thread's page, and
+    how to count the comments in one of its responses."""
 
     name: str
     base_url: str
     path_for: Callable[[SeededThread], str]
+    count_page: Callable[[bytes], tuple[int, int]] = count_talkies_page
 
     def url_for(self, thread: SeededThread) -> str:
         return self.base_url + self.path_for(thread)
@@ -215,20 +228,16 @@ def talkies_server(env: dict[str, str], *, port: int, workers: int, log_path: Pa
 # --- One measurement --------------------------------------------------------------------------------
 
 
-def check_page(url: str, thread: SeededThread) -> dict:
+def check_page(target: Target, thread: SeededThread) -> dict:
     """Fetch the page once and make sure it is the page we mean to measure, not an error or an empty list."""
+    url = target.url_for(thread)
     with urllib.request.urlopen(url, timeout=30) as response:
         body = response.read()
-    page = json.loads(body)
-    top_level = len(page["comments"])
+    top_level, comments = target.count_page(body)
     expected = min(thread.top_level, 200)
     if top_level != expected:
         raise RuntimeError(f"{url} returned {top_level} top-level comments, expected {expected}")
-
-    def count(nodes: list[dict]) -> int:
-        return sum(1 + count(node["replies"]) for node in nodes)
-
-    return {"top_level": top_level, "comments": count(page["comments"]), "bytes": len(body)}
+    return {"top_level": top_level, "comments": comments, "bytes": len(body)}
 
 
 class CpuWindow:
@@ -272,7 +281,17 @@ def run_wrk(url: str, server: ServerProcess, *, connections: int, duration: floa
     """The same load from wrk (C, one thread), as a check on whether the Python generator kept up."""
 
     def wrk(seconds: float) -> str:
-        command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", url]
+        # wrk's default 2 s timeout would count Isso's multi-second answers to large threads as errors.
+        command = [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{max(1, round(seconds))}s",
+            "--timeout",
+            "30s",
+            "--latency",
+            url,
+        ]
         command += ["-H", "Accept: application/json"]
         return subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
@@ -393,8 +412,8 @@ def git_revision() -> str | None:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds of measured load per thread (10)")
-    parser.add_argument("--warmup", type=float, default=2.0, help="seconds of unmeasured load first (2)")
+    parser.add_argument("--duration", type=float, default=8.0, help="seconds of measured load per thread (8)")
+    parser.add_argument("--warmup", type=float, default=1.0, help="seconds of unmeasured load first (1)")
     parser.add_argument("--connections", type=int, default=32, help="concurrent keep-alive connections (32)")
     parser.add_argument("--workers", type=int, default=2, help="server worker processes (2)")
     parser.add_argument("--sizes", default="10,200,2000", help="comments per thread, comma-separated")
@@ -403,6 +422,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         choices=("auto", "never", "always"),
         default="auto",
         help="also measure with wrk: when installed (auto, the default), never, or always (fail without it)",
+    )
+    parser.add_argument(
+        "--isso",
+        choices=("yes", "no"),
+        default="yes",
+        help=f"also measure Isso {isso.ISSO_VERSION} on the same threads (yes, the default; bench/.isso-venv)",
     )
     args = parser.parse_args(argv)
     if args.duration <= 0 or args.warmup < 0 or args.connections < 1 or args.workers < 1:
@@ -416,7 +441,7 @@ def measure_thread(target: Target, thread: SeededThread, server: ServerProcess, 
     url = target.url_for(thread)
     print(f"  {thread.label}: {args.warmup:g} s warm-up, {args.duration:g} s measured…", flush=True)
     row: dict[str, Any] = {"target": target.name, "thread": asdict(thread), "url": url}
-    row["page"] = check_page(url, thread)
+    row["page"] = check_page(target, thread)
     load = {"connections": args.connections, "duration": args.duration, "warmup": args.warmup}
     row["loadgen"] = run_generator(url, server, **load)
     row["wrk"] = run_wrk(url, server, **load) if args.use_wrk else None
@@ -424,20 +449,79 @@ def measure_thread(target: Target, thread: SeededThread, server: ServerProcess, 
     return row
 
 
-def measure_talkies(args: argparse.Namespace) -> list[dict]:
-    """Seed a fresh database, serve it, measure every thread, and stop the server whatever happens."""
-    sizes = [int(size) for size in args.sizes.split(",")]
-    with tempfile.TemporaryDirectory(prefix="talkies-bench-thread-read-") as tmp:
-        data_dir = Path(tmp)
-        env = talkies_environment(data_dir)
-        print(f"seeding threads of {', '.join(f'{n:,}' for n in sizes)} comments in {data_dir}…", flush=True)
-        threads = prepare_talkies_database(env, sizes)
-        port = free_port()
-        target = talkies_target(port)
-        with talkies_server(env, port=port, workers=args.workers, log_path=data_dir / "server.log") as server:
-            server.wait_until_ready(target.url_for(threads[0]))
-            print(f"{target.name} is up on {target.base_url} with {args.workers} workers", flush=True)
-            return [measure_thread(target, thread, server, args) for thread in threads]
+def measure_talkies(args: argparse.Namespace, data_dir: Path, threads: list[SeededThread]) -> list[dict]:
+    """Serve the seeded database, measure every thread, and stop the server whatever happens."""
+    env = talkies_environment(data_dir)
+    port = free_port()
+    target = talkies_target(port)
+    with talkies_server(env, port=port, workers=args.workers, log_path=data_dir / "server.log") as server:
+        server.wait_until_ready(target.url_for(threads[0]))
+        print(f"{target.name} is up on {target.base_url} with {args.workers} workers", flush=True)
+        return [measure_thread(target, thread, server, args) for thread in threads]
+
+
+def measure_isso(args: argparse.Namespace, data_dir: Path, threads: list[SeededThread]) -> list[dict]:
+    """Serve Isso on its own database, seed it with the same comments over its API, and measure it."""
+    venv = isso.ensure_isso_venv()
+    isso_dir = data_dir / "isso"
+    isso_dir.mkdir()
+    port = free_port()
+    env = {**os.environ, "ISSO_SETTINGS": str(isso.write_isso_config(isso_dir, port))}
+    target = Target(
+        name="isso", base_url=f"http://{HOST}:{port}", path_for=isso.thread_path, count_page=isso.count_page
+    )
+    command = isso.isso_command(venv, port)
+    with ServerProcess("isso", command, env=env, log_path=isso_dir / "server.log") as server:
+        server.wait_until_ready(f"{target.base_url}/config")
+        print(
+            f"isso {isso.ISSO_VERSION} is up on {target.base_url} with {isso.ISSO_WORKERS} gunicorn workers", flush=True
+        )
+        for thread in threads:
+            started = time.perf_counter()
+            isso.seed_isso(target.base_url, thread, isso.export_comments(data_dir / "talkies.sqlite3", thread))
+            print(f"  seeded isso with {thread.label} in {time.perf_counter() - started:.1f} s", flush=True)
+        return [measure_thread(target, thread, server, args) for thread in threads]
+
+
+def comparisons(rows: list[dict]) -> list[dict]:
+    """Talkies against Isso for each thread and client: the ratio of requests per second, and both p99s."""
+    by_target = {(row["target"], row["thread"]["label"]): row for row in rows}
+    compared = []
+    for row in rows:
+        other = by_target.get(("isso", row["thread"]["label"]))
+        if row["target"] != "talkies" or other is None:
+            continue
+        for client in ("loadgen", "wrk"):
+            ours, theirs = row.get(client), other.get(client)
+            if not ours or not theirs:
+                continue
+            compared.append(
+                {
+                    "thread": row["thread"]["label"],
+                    "client": client,
+                    "talkies_rps": ours["requests_per_second"],
+                    "isso_rps": theirs["requests_per_second"],
+                    "ratio": round(ours["requests_per_second"] / max(theirs["requests_per_second"], 0.1), 1),
+                    "talkies_p99_ms": ours.get("p99_ms"),
+                    "isso_p99_ms": theirs.get("p99_ms"),
+                }
+            )
+    return compared
+
+
+def print_comparisons(compared: list[dict]) -> None:
+    if not compared:
+        return
+    header = (
+        f"{'thread':>15} {'client':>8} {'talkies req/s':>14} {'isso req/s':>11} {'ratio':>8} "
+        f"{'talkies p99':>12} {'isso p99':>9}"
+    )
+    print("\n" + header + "\n" + "-" * len(header))
+    for c in compared:
+        print(
+            f"{c['thread']:>15} {c['client']:>8} {c['talkies_rps']:>14.1f} {c['isso_rps']:>11.1f} {c['ratio']:>7.1f}x "
+            f"{c['talkies_p99_ms'] or 0:>9.2f} ms {c['isso_p99_ms'] or 0:>6.0f} ms"
+        )
 
 
 def exit_on_sigterm() -> None:
@@ -454,16 +538,30 @@ def main(argv: list[str] | None = None) -> int:
     exit_on_sigterm()
     args.use_wrk = args.wrk != "never" and shutil.which("wrk") is not None
     started_at = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-    rows = measure_talkies(args)
+    sizes = [int(size) for size in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory(prefix="talkies-bench-thread-read-") as tmp:
+        data_dir = Path(tmp)
+        print(f"seeding threads of {', '.join(f'{n:,}' for n in sizes)} comments in {data_dir}…", flush=True)
+        threads = prepare_talkies_database(talkies_environment(data_dir), sizes)
+        rows = measure_talkies(args, data_dir, threads)
+        if args.isso == "yes":
+            rows += measure_isso(args, data_dir, threads)
+    compared = comparisons(rows)
     report = {
         "benchmark": "thread_read",
         "started_at": started_at,
         "revision": git_revision(),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "settings": {**vars(args), "database": "sqlite (WAL)", "server": "granian (ASGI)"},
+        "isso": {
+            "version": isso.ISSO_VERSION,
+            "server": f"gunicorn {isso.GUNICORN_VERSION}, {isso.ISSO_WORKERS} workers",
+        },
         "results": rows,
+        "talkies_vs_isso": compared,
     }
     print_table(rows)
+    print_comparisons(compared)
     print(f"\nwritten to {write_results(report).relative_to(ROOT)}")
     errors = sum(row["loadgen"]["errors"] + (row["wrk"]["errors"] if row["wrk"] else 0) for row in rows)
     if errors:
