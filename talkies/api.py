@@ -8,7 +8,7 @@ Also here, because they belong to no single app:
 - a JSON 404 for paths under /api/v1/ that match no endpoint.
 """
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -24,6 +24,7 @@ from talkies.catalogue.schemas import FilmDetailOut
 from talkies.comments.api import router as comments_router
 from talkies.lib.errors import ServiceError
 from talkies.lib.ratelimit import RateLimited
+from talkies.lib.scoring import critic_audience_divergence
 from talkies.ratings.api import audience_out
 from talkies.ratings.api import router as ratings_router
 from talkies.ratings.schemas import AudienceScoreOut
@@ -131,6 +132,10 @@ def get_session(request: HttpRequest) -> dict[str, Any]:
 class FilmScoresOut(Schema):
     critic: CriticSideOut
     audience: AudienceScoreOut
+    divergence: Literal["critics", "audience"] | None = Field(
+        description="'critics' when critics liked the film 20+ points (of 100) more than readers, "
+        "'audience' for the reverse, null when they broadly agree or either side is not shown yet"
+    )
 
 
 class FilmWithScoresOut(FilmDetailOut):
@@ -138,9 +143,14 @@ class FilmWithScoresOut(FilmDetailOut):
 
 
 def film_scores(site: Site, film: Film) -> dict[str, Any]:
+    critic = film_critic_side(site=site, film=film)
+    audience = film_audience_score(site=site, film=film)
     return {
-        "critic": critic_side_out(film_critic_side(site=site, film=film)),
-        "audience": audience_out(film_audience_score(site=site, film=film), site),
+        "critic": critic_side_out(critic),
+        "audience": audience_out(audience, site),
+        "divergence": critic_audience_divergence(
+            critic=critic.figure, audience=audience.bayesian if audience.enough else None
+        ),
     }
 
 

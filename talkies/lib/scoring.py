@@ -103,3 +103,23 @@ def audience_score(
         minimum=minimum,
         held=held,
     )
+
+
+# Critic and audience are compared on 0–100 (a 7/10 critic and an audience averaging 7/10 both read 70).
+# Twenty points is two whole stars out of ten: a gap readers notice, not rounding noise.
+DIVERGENCE_POINTS = 20.0
+
+
+def critic_audience_divergence(*, critic: float | None, audience: float | None) -> str | None:
+    """'critics' when critics liked the film clearly more, 'audience' when readers did, else None.
+
+    `critic` is 0–100 (CriticReview.normalised or their average); `audience` is the shown 1–10 score.
+    """
+    if critic is None or audience is None:
+        return None
+    gap = critic - audience * 10
+    if gap >= DIVERGENCE_POINTS:
+        return "critics"
+    if gap <= -DIVERGENCE_POINTS:
+        return "audience"
+    return None

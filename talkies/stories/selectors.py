@@ -23,6 +23,13 @@ class CriticSide:
     def headline(self) -> CriticReview | None:
         return self.reviews[0] if self.reviews else None
 
+    @property
+    def figure(self) -> float | None:
+        """The one 0–100 number to set beside the audience: the average once shown, else the latest review."""
+        if self.average is not None:
+            return self.average
+        return float(self.headline.normalised) if self.headline is not None else None
+
 
 def film_critic_side(*, site: Site, film: Film) -> CriticSide:
     reviews = list(

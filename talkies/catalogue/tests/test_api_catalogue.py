@@ -176,7 +176,7 @@ def test_it_shows_a_film_in_full(client, site, film, wick):
             "is_spinoff": True,
         }
     ]
-    assert set(body["scores"]) == {"critic", "audience"}
+    assert set(body["scores"]) == {"critic", "audience", "divergence"}
 
 
 def test_a_films_status_is_derived_for_the_sites_region_today(client, site):

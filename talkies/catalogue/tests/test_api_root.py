@@ -25,6 +25,12 @@ def test_the_openapi_schema_is_served_and_lists_every_endpoint(client, site):
         "/api/v1/threads/{thread_id}/comments": {"get", "post"},
         "/api/v1/comments/{comment_id}": {"patch", "delete"},
         "/api/v1/comments/{comment_id}/vote": {"post"},
+        "/api/v1/comments/{comment_id}/replies": {"get"},
+        "/api/v1/comments/{comment_id}/context": {"get"},
+        "/api/v1/comments/{comment_id}/feature": {"post"},
+        "/api/v1/threads/{thread_id}/close": {"post"},
+        "/api/v1/counts": {"get"},
+        "/api/v1/guest-token": {"post"},
     } == {path: set(operations) for path, operations in paths.items()}
 
 
