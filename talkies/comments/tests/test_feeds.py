@@ -82,7 +82,9 @@ def test_the_site_feeds_list_the_latest_comments_and_stories_of_this_site_only(
     comment_create(thread=thread, author=reader, body="Here")
     elsewhere = Thread.objects.create(site=other_site, key="https://other.example/x", title="Elsewhere")
     comment_create(thread=elsewhere, author=reader, body="Over there")
-    story_create(site=other_site, kind="news", title="Their story", body="x", author=editor, published_at=timezone.now())
+    story_create(
+        site=other_site, kind="news", title="Their story", body="x", author=editor, published_at=timezone.now()
+    )
 
     comments = client.get("/feeds/comments.atom").content.decode()
     stories = entries(client.get("/feeds/stories.atom"))
@@ -102,7 +104,9 @@ def test_drafts_and_other_sites_threads_have_no_feed(client, site, other_site, e
 
 
 @pytest.mark.parametrize("comments", [2, 40])
-def test_a_feed_costs_the_same_queries_for_2_or_40_comments(client, thread, reader, comments, django_assert_num_queries):
+def test_a_feed_costs_the_same_queries_for_2_or_40_comments(
+    client, thread, reader, comments, django_assert_num_queries
+):
     for i in range(comments):
         comment_create(thread=thread, author=reader, body=f"Comment {i}")
     client.get("/feeds/comments.atom")  # the site-by-host cache
