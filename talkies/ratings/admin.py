@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from .models import FilmScore, Rating
+from .bombs import decide_window
+from .models import FilmScore, Rating, SuspectWindow
 
 
 @admin.register(Rating)
@@ -29,3 +30,28 @@ class FilmScoreAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(SuspectWindow)
+class SuspectWindowAdmin(admin.ModelAdmin):
+    """Moderators review suspected review bombs here; the actions call ratings.bombs.decide_window."""
+
+    list_display = ("film", "site", "starts_at", "ends_at", "rating_count", "status", "decided_by")
+    list_filter = ("status", "site")
+    readonly_fields = [f.name for f in SuspectWindow._meta.fields]
+    actions = ["confirm_as_bomb", "dismiss_and_count"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Confirm: keep these ratings out of the score")
+    def confirm_as_bomb(self, request, queryset):
+        for window in queryset.select_related("site", "film"):
+            decide_window(window=window, moderator=request.user, confirm=True)
+        self.message_user(request, f"{queryset.count()} window(s) confirmed; their ratings stay out of the score.")
+
+    @admin.action(description="Dismiss: count these ratings again")
+    def dismiss_and_count(self, request, queryset):
+        for window in queryset.select_related("site", "film"):
+            decide_window(window=window, moderator=request.user, confirm=False)
+        self.message_user(request, f"{queryset.count()} window(s) dismissed; their ratings count again.")

@@ -184,3 +184,21 @@ def test_the_consistency_check_covers_held_ratings(site, rated_film):
         call_command("scores", "check")
     call_command("scores", "check", "--repair")
     assert FilmScore.objects.get(film=rated_film).held_count == 30
+
+
+def test_a_moderator_dismisses_a_window_from_the_admin(client, site, rated_film):
+    from talkies.accounts.models import User as Account
+
+    bombers = new_accounts(30)
+    for user in bombers:
+        rating_set(site=site, film=rated_film, user=user, value=1)
+    (window,) = audit_film(site=site, film=rated_film)
+    staff = Account.objects.create_superuser("boss", password="x")
+    client.force_login(staff)
+    response = client.post(
+        "/admin/ratings/suspectwindow/", {"action": "dismiss_and_count", "_selected_action": [window.pk]}
+    )
+    assert response.status_code == 302
+    window.refresh_from_db()
+    assert window.status == SuspectWindow.Status.DISMISSED and window.decided_by == staff
+    assert film_audience_score(site=site, film=rated_film).count == 90
