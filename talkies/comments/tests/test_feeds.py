@@ -18,14 +18,18 @@ def entries(response) -> list[dict[str, str]]:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/atom+xml")
     root = ET.fromstring(response.content)
-    return [
-        {
-            "title": entry.findtext(f"{ATOM}title") or "",
-            "summary": entry.findtext(f"{ATOM}summary") or "",
-            "link": entry.find(f"{ATOM}link").get("href"),  # type: ignore[union-attr]
-        }
-        for entry in root.iter(f"{ATOM}entry")
-    ]
+    found = []
+    for entry in root.iter(f"{ATOM}entry"):
+        link = entry.find(f"{ATOM}link")
+        assert link is not None, "every Atom entry needs a link"
+        found.append(
+            {
+                "title": entry.findtext(f"{ATOM}title") or "",
+                "summary": entry.findtext(f"{ATOM}summary") or "",
+                "link": link.get("href", ""),
+            }
+        )
+    return found
 
 
 def test_the_thread_feed_lists_its_comments_newest_first_with_permalinks(client, thread, story, reader):
