@@ -34,4 +34,14 @@
     },
     true // "toggle" does not bubble; listen while it is captured
   );
+
+  // A permalink opens on the comment it names: bring it into view and move keyboard focus there, so the
+  // next Tab continues from the comment rather than from the top of the page.
+  document.addEventListener("DOMContentLoaded", function () {
+    var target = document.querySelector(".is-target > .comment-card");
+    if (target instanceof HTMLElement) {
+      target.scrollIntoView({ block: "center" });
+      target.focus({ preventScroll: true });
+    }
+  });
 })();
