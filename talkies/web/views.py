@@ -44,6 +44,7 @@ from talkies.comments.services import (
     thread_set_closed,
 )
 from talkies.lib.errors import NotFound, ServiceError
+from talkies.lib.ratelimit import actor_key, enforce_rate_limit
 from talkies.ratings.services import rating_remove, rating_set
 from talkies.stories.models import Story
 
@@ -341,6 +342,7 @@ def comment_post(request: HttpRequest, slug: str) -> HttpResponse:
     status = 400
     if form.is_valid():
         try:
+            enforce_rate_limit(request, "comment", actor=actor_key(user_id=request.user.pk), field="body")
             comment = _create_comment(story, request, form.cleaned_data)
         except ServiceError as error:
             form.add_service_error(error)
@@ -406,6 +408,7 @@ def comment_vote_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "That vote was not understood: use the up or down button.")
     else:
         try:
+            enforce_rate_limit(request, "vote", actor=actor_key(user_id=request.user.pk), field="value")
             comment_vote(comment=comment, user=request.user, value=form.cleaned_data["value"])  # type: ignore[arg-type]
         except ServiceError as error:
             messages.error(request, f"Your vote was not counted: {error.message}.")
