@@ -5,6 +5,7 @@ Production is `TALKIES_ENV=production`, which insists on a real SECRET_KEY and A
 falling back to anything insecure.
 """
 
+import ipaddress
 import os
 import sys
 from pathlib import Path
@@ -193,6 +194,13 @@ RATE_LIMITS = {
 }
 # Proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed; see docs/operating.md.
 TRUSTED_PROXIES = envlist("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as e:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network; list them like 127.0.0.1,10.0.0.0/8"
+        ) from e
 # django-ratelimit asks this function for the client address (an IPv6 client is counted by its /64).
 RATELIMIT_IP_META_KEY = "talkies.lib.ratelimit.client_ip"
 # A cache outage should not silence every reader: while the cache is unreachable, limits are not applied.
