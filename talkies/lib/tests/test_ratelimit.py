@@ -1,5 +1,7 @@
 """Posting limits per account and per address, the client address behind proxies, and the 429 answer."""
 
+from typing import Any
+
 import pytest
 from django.test import Client, RequestFactory
 
@@ -24,7 +26,7 @@ def limits(settings):
 
 
 def request_from(remote: str, forwarded: str | None = None):
-    meta = {"REMOTE_ADDR": remote}
+    meta: dict[str, Any] = {"REMOTE_ADDR": remote}
     if forwarded is not None:
         meta["HTTP_X_FORWARDED_FOR"] = forwarded
     return RequestFactory().post("/", **meta)
