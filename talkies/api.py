@@ -142,9 +142,9 @@ class FilmWithScoresOut(FilmDetailOut):
     scores: FilmScoresOut
 
 
-def film_scores(site: Site, film: Film) -> dict[str, Any]:
+def film_scores(site: Site, film: Film, *, include_held: bool = False) -> dict[str, Any]:
     critic = film_critic_side(site=site, film=film)
-    audience = film_audience_score(site=site, film=film)
+    audience = film_audience_score(site=site, film=film, include_held=include_held)
     return {
         "critic": critic_side_out(critic),
         "audience": audience_out(audience, site),
@@ -166,10 +166,14 @@ def get_film(request: HttpRequest, slug: str) -> dict[str, Any]:
 
 
 @films_router.get("/films/{slug}/scores", response={200: FilmScoresOut, **READ_ERRORS})
-def get_film_scores(request: HttpRequest, slug: str) -> dict[str, Any]:
-    """The critics' reviews on this site beside the site's audience score."""
+def get_film_scores(request: HttpRequest, slug: str, include_held: bool = False) -> dict[str, Any]:
+    """The critics' reviews on this site beside the site's audience score.
+
+    Ratings in a suspected review bomb are left out (`audience.held` says how many) unless
+    `include_held=true` asks for the "all ratings" view.
+    """
     site = current_site(request)
-    return film_scores(site, get_film_or_404(slug, Film.objects.all()))
+    return film_scores(site, get_film_or_404(slug, Film.objects.all()), include_held=include_held)
 
 
 # --- Anything else under /api/v1/ -------------------------------------------------------------------

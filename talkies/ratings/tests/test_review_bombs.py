@@ -202,3 +202,14 @@ def test_a_moderator_dismisses_a_window_from_the_admin(client, site, rated_film)
     window.refresh_from_db()
     assert window.status == SuspectWindow.Status.DISMISSED and window.decided_by == staff
     assert film_audience_score(site=site, film=rated_film).count == 90
+
+
+def test_the_api_shows_the_held_count_and_an_all_ratings_view(client, site, rated_film):
+    for user in new_accounts(30):
+        rating_set(site=site, film=rated_film, user=user, value=1)
+    audit_film(site=site, film=rated_film)
+    shown = client.get(f"/api/v1/films/{rated_film.slug}/scores").json()["audience"]
+    assert (shown["count"], shown["held"]) == (60, 30)
+    everything = client.get(f"/api/v1/films/{rated_film.slug}/scores?include_held=true").json()["audience"]
+    assert (everything["count"], everything["held"]) == (90, 0)
+    assert everything["histogram"][0] == shown["histogram"][0] + 30
