@@ -28,7 +28,8 @@ FILMS_WITH_DATES = Prefetch("films", queryset=Film.objects.prefetch_related("rel
 
 
 def latest_stories(*, site: Site, limit: int = 10) -> list[Story]:
-    return list(published_stories(site)[:limit])
+    # The thread comes along in the same query so each card can show its comment count.
+    return list(published_stories(site).select_related("thread")[:limit])
 
 
 def story_for_page(*, site: Site, slug: str) -> Story:
@@ -42,7 +43,7 @@ def story_for_page(*, site: Site, slug: str) -> Story:
 
 
 def stories_about_film(*, site: Site, film: Film) -> QuerySet[Story]:
-    return Story.published.filter(site=site, films=film).select_related("author")
+    return Story.published.filter(site=site, films=film).select_related("author", "thread")
 
 
 @dataclass(frozen=True)
