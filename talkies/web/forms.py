@@ -13,7 +13,12 @@ class ServiceErrorsMixin:
     def add_service_error(self, error: ServiceError) -> None:
         field = self.fields.get(error.field)  # type: ignore[attr-defined]
         visible = field is not None and not field.widget.is_hidden
-        self.add_error(error.field if visible else None, error.message)  # type: ignore[attr-defined]
+        message = error.message
+        if visible and field.label and message.startswith(f"{error.field} "):
+            # The services name a field as the API spells it ("guest_name is empty"); beside the field, the
+            # reader knows it by its label ("Your name is empty").
+            message = field.label + message.removeprefix(error.field)
+        self.add_error(error.field if visible else None, message)  # type: ignore[attr-defined]
 
 
 class CommentForm(ServiceErrorsMixin, forms.Form):
@@ -22,6 +27,8 @@ class CommentForm(ServiceErrorsMixin, forms.Form):
     body = forms.CharField(required=False, strip=False, widget=forms.Textarea)
     is_spoiler = forms.BooleanField(required=False)
     parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # Only shown to, and only read from, readers posting as guests.
+    guest_name = forms.CharField(required=False, strip=False, label="Your name")
 
 
 class CommentEditForm(ServiceErrorsMixin, forms.Form):

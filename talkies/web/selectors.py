@@ -106,8 +106,15 @@ def _user_ratings(*, site: Site, films: list[Film], user: Reader) -> dict[int, i
     return dict(Rating.objects.filter(site=site, user=user, film__in=films).values_list("film_id", "value"))
 
 
-def user_votes(*, user: Reader, comment_ids: list[int]) -> dict[int, int]:
-    """{comment_id: +1 or -1} for the reader's votes on the comments shown."""
-    if not user.is_authenticated or not comment_ids:
+def user_votes(*, user: Reader, comment_ids: list[int], guest_key: str = "") -> dict[int, int]:
+    """{comment_id: +1 or -1} for the reader's votes on the comments shown: an account's, or else the
+    votes of the guest known by `guest_key`."""
+    if not comment_ids:
         return {}
-    return dict(Vote.objects.filter(user=user, comment_id__in=comment_ids).values_list("comment_id", "value"))
+    if user.is_authenticated:
+        votes = Vote.objects.filter(user=user)
+    elif guest_key:
+        votes = Vote.objects.filter(user=None, guest_key=guest_key)
+    else:
+        return {}
+    return dict(votes.filter(comment_id__in=comment_ids).values_list("comment_id", "value"))

@@ -19,6 +19,7 @@ from talkies.comments.permissions import (
     can_edit_comment,
     can_remove_comment,
     can_vote_on_comment,
+    thread_is_open,
 )
 from talkies.comments.selectors import CommentContext, CommentNode
 
@@ -71,7 +72,11 @@ def _walk(nodes: list[CommentNode]) -> Iterator[CommentNode]:
 
 @dataclass
 class ThreadViews:
-    """Builds the views for one page of one thread; one query (the reader's votes) per `prepare`."""
+    """Builds the views for one page of one thread; one query (the reader's votes) per `prepare`.
+
+    The reader is `user`, or, when that is anonymous, the guest known by `guest_key` (empty for a visitor
+    who has not commented as a guest yet).
+    """
 
     thread: Thread
     user: Reader
@@ -79,7 +84,19 @@ class ThreadViews:
     permalink: PermalinkFor
     can_moderate: bool = False
     shield: bool = False
+    guest_key: str = ""
     votes: dict[int, int] = field(default_factory=dict)
+    may_post: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.may_post = self._may_post()
+
+    def _may_post(self) -> bool:
+        if self.user.is_authenticated or self.guest_key:
+            return can_comment_on_thread(self.user, self.thread, guest_key=self.guest_key)
+        # A guest's identity is issued with their first comment, so a visitor without one yet may still
+        # write the comment (or reply) that gets them one, wherever guests are welcome.
+        return self.thread.site.allow_guest_comments and thread_is_open(self.thread, self.now)
 
     def prepare(self, nodes: list[CommentNode], *extra: Comment) -> None:
         """Load the reader's votes on everything about to be shown, in one query."""
@@ -88,7 +105,7 @@ class ThreadViews:
             # The permission predicates read comment.thread.site; share the loaded thread instead of one
             # query per comment.
             comment.thread = self.thread
-        self.votes = user_votes(user=self.user, comment_ids=[c.pk for c in comments])
+        self.votes = user_votes(user=self.user, comment_ids=[c.pk for c in comments], guest_key=self.guest_key)
 
     def tree(self, nodes: list[CommentNode]) -> list[CommentView]:
         return [self.view(node, level=0) for node in nodes]
@@ -101,10 +118,10 @@ class ThreadViews:
             level=level,
             author_rating=node.author_rating,
             my_vote=self.votes.get(comment.pk, 0),
-            can_reply=approved and can_comment_on_thread(self.user, self.thread),
-            can_edit=can_edit_comment(self.user, comment, now=self.now),
-            can_remove=can_remove_comment(self.user, comment),
-            can_vote=can_vote_on_comment(self.user, comment),
+            can_reply=approved and self.may_post,
+            can_edit=can_edit_comment(self.user, comment, now=self.now, guest_key=self.guest_key),
+            can_remove=can_remove_comment(self.user, comment, guest_key=self.guest_key),
+            can_vote=can_vote_on_comment(self.user, comment, guest_key=self.guest_key),
             can_feature=approved and self.can_moderate,
             shielded=self.shield,
             permalink=self.permalink(comment, None),

@@ -4,6 +4,9 @@ Reads go through selectors, writes through the services, so a page behaves exact
 write is a POST that redirects back to the page it came from (to the comment it touched, by its
 #comment-<id> anchor); when a service refuses the input, the page is rendered again with the message
 beside the field and the reader's text still in it.
+
+A reader writes as their account or, where the site takes guest comments, as the guest their browser's
+cookie names (see .guests); the cookie is issued with a guest's first comment.
 """
 
 import datetime
@@ -11,7 +14,6 @@ from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,8 +26,15 @@ from talkies.accounts.models import Site
 from talkies.catalogue import selectors as catalogue
 from talkies.catalogue.models import Film
 from talkies.catalogue.status import film_status
+from talkies.comments.api_auth import Writer
 from talkies.comments.models import Comment, Thread
-from talkies.comments.permissions import can_edit_comment, can_moderate_site, thread_closes_at, thread_is_open
+from talkies.comments.permissions import (
+    can_edit_comment,
+    can_moderate_site,
+    is_author,
+    thread_closes_at,
+    thread_is_open,
+)
 from talkies.comments.selectors import (
     SORTS,
     CommentNode,
@@ -44,12 +53,13 @@ from talkies.comments.services import (
     thread_set_closed,
 )
 from talkies.lib.errors import NotFound, ServiceError
-from talkies.lib.ratelimit import actor_key, enforce_rate_limit
+from talkies.lib.ratelimit import enforce_rate_limit
 from talkies.ratings.services import rating_remove, rating_set
 from talkies.stories.models import Story
 
 from .display import rating_label
 from .forms import CommentEditForm, CommentForm, RatingForm, VoteForm
+from .guests import guest_key, guests_welcome, page_writer, remember_guest, remembered_name, writer_for_new_comment
 from .selectors import film_scores, latest_stories, stories_about_film, story_for_page
 from .structured_data import json_ld_script, movie_json_ld, movie_open_graph
 from .threads import CommentView, ThreadViews
@@ -224,6 +234,10 @@ class _ThreadReading:
         shield_ends = spoiler_shield_ends(site=site, film=film)
         self.shield_ends = shield_ends if shield_ends is not None and _today() < shield_ends else None
         self.can_moderate = thread is not None and can_moderate_site(request.user, site)
+        # A logged-out reader where guests are welcome gets the forms with a name field, and is known by
+        # their guest cookie once they have commented.
+        self.as_guest = guests_welcome(request, site)
+        self.guest_key = guest_key(request) if self.as_guest else ""
 
     def views(self, nodes: list[CommentNode], *extra: Comment) -> ThreadViews:
         assert self.thread is not None
@@ -234,6 +248,7 @@ class _ThreadReading:
             permalink=lambda comment, cursor: _permalink(self.story, comment, cursor),
             can_moderate=self.can_moderate,
             shield=self.shield_ends is not None,
+            guest_key=self.guest_key,
         )
         views.prepare(nodes, *extra)
         return views
@@ -247,6 +262,8 @@ class _ThreadReading:
             "shield_ends": self.shield_ends,
             "can_moderate": self.can_moderate,
             "story_feed_url": reverse("feed-story", kwargs={"slug": self.story.slug}),
+            "as_guest": self.as_guest,
+            "guest_name": remembered_name(self.request) if self.as_guest else "",
         }
 
 
@@ -332,18 +349,20 @@ def _shows_comment(comments: list[CommentView], comment_id: int | None) -> bool:
 
 @require_POST
 def comment_post(request: HttpRequest, slug: str) -> HttpResponse:
-    """A new top-level comment, or a reply when the form names a parent."""
+    """A new top-level comment, or a reply when the form names a parent; by an account, or by a guest where
+    the site takes guest comments (their first comment gives their browser its guest cookie)."""
     site = current_site(request)
     story = story_for_page(site=site, slug=slug)
     sort, cursor = _thread_position(request.POST, site)
-    if not request.user.is_authenticated:
+    if not request.user.is_authenticated and not site.allow_guest_comments:
         return redirect_to_login(_thread_url(story, sort=sort, cursor=cursor))
     form = CommentForm(request.POST)
     status = 400
     if form.is_valid():
+        writer, new_token = writer_for_new_comment(request, site)
         try:
-            enforce_rate_limit(request, "comment", actor=actor_key(user_id=request.user.pk), field="body")
-            comment = _create_comment(story, request, form.cleaned_data)
+            enforce_rate_limit(request, "comment", actor=writer.rate_key, field="body")
+            comment = _create_comment(story, writer, form.cleaned_data)
         except ServiceError as error:
             form.add_service_error(error)
             status = error.status_code
@@ -353,7 +372,10 @@ def comment_post(request: HttpRequest, slug: str) -> HttpResponse:
             target = (
                 _thread_url(story, sort=sort, cursor=cursor) if comment.parent_id else _thread_url(story, sort="new")
             )
-            return redirect(f"{target}#comment-{comment.pk}")
+            response = redirect(f"{target}#comment-{comment.pk}")
+            if writer.user is None:
+                remember_guest(request, response, token=new_token, name=comment.guest_name)
+            return response
     is_reply = bool(form.cleaned_data.get("parent"))
     return _render_story(
         request,
@@ -366,7 +388,7 @@ def comment_post(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _create_comment(story: Story, request: HttpRequest, data: dict) -> Comment:
+def _create_comment(story: Story, writer: Writer, data: dict) -> Comment:
     thread = thread_for_story(story=story)
     parent = None
     if data["parent"]:
@@ -375,10 +397,12 @@ def _create_comment(story: Story, request: HttpRequest, data: dict) -> Comment:
             raise ServiceError("parent", "the comment you replied to is not in this thread any more")
     return comment_create(
         thread=thread,
-        author=request.user,  # type: ignore[arg-type]
+        author=writer.user,
         body=data["body"],
         parent=parent,
         is_spoiler=data["is_spoiler"],
+        guest_name=data["guest_name"],
+        guest_key=writer.guest_key,
     )
 
 
@@ -401,25 +425,31 @@ def _comment_story_url(comment: Comment) -> str:
 def comment_vote_view(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _site_comment_or_404(request, pk)
     back = _safe_next(request, _comment_story_url(comment))
-    if not request.user.is_authenticated:
+    writer = page_writer(request, current_site(request))
+    if writer is None:
         return redirect_to_login(back)
     form = VoteForm(request.POST)
     if not form.is_valid():
         messages.error(request, "That vote was not understood: use the up or down button.")
     else:
         try:
-            enforce_rate_limit(request, "vote", actor=actor_key(user_id=request.user.pk), field="value")
-            comment_vote(comment=comment, user=request.user, value=form.cleaned_data["value"])  # type: ignore[arg-type]
+            enforce_rate_limit(request, "vote", actor=writer.rate_key, field="value")
+            comment_vote(
+                comment=comment, user=writer.user, guest_key=writer.guest_key, value=form.cleaned_data["value"]
+            )
         except ServiceError as error:
             messages.error(request, f"Your vote was not counted: {error.message}.")
     return redirect(f"{back}#comment-{comment.pk}")
 
 
-@login_required
 def comment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The author (an account, or the guest whose browser holds the cookie) edits within the edit window."""
     comment = _site_comment_or_404(request, pk)
     story_url = _comment_story_url(comment)
-    if comment.author_id != request.user.pk:
+    writer = page_writer(request, current_site(request))
+    if writer is None:
+        return redirect_to_login(request.get_full_path())
+    if not is_author(writer.user, comment, writer.guest_key):
         raise Http404("You can only edit your own comments.")
     if request.method == "POST":
         form = CommentEditForm(request.POST)
@@ -427,7 +457,8 @@ def comment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 comment_edit(
                     comment=comment,
-                    user=request.user,  # type: ignore[arg-type]
+                    user=writer.user,
+                    guest_key=writer.guest_key,
                     body=form.cleaned_data["body"],
                     is_spoiler=form.cleaned_data["is_spoiler"],
                 )
@@ -438,7 +469,7 @@ def comment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(f"{_safe_next(request, story_url)}#comment-{comment.pk}")
         status = 400
     else:
-        if not can_edit_comment(request.user, comment):
+        if not can_edit_comment(writer.user, comment, guest_key=writer.guest_key):
             messages.error(
                 request,
                 f"This comment can no longer be edited: comments can be edited for "
@@ -456,10 +487,11 @@ def comment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 def comment_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _site_comment_or_404(request, pk)
     back = _safe_next(request, _comment_story_url(comment))
-    if not request.user.is_authenticated:
+    writer = page_writer(request, current_site(request))
+    if writer is None:
         return redirect_to_login(back)
     try:
-        comment_remove(comment=comment, user=request.user)  # type: ignore[arg-type]
+        comment_remove(comment=comment, user=writer.user, guest_key=writer.guest_key)
     except ServiceError as error:
         messages.error(request, f"The comment was not removed: {error.message}.")
         return redirect(f"{back}#comment-{comment.pk}")
