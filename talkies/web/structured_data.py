@@ -12,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import SafeString, mark_safe
 
 from talkies.catalogue.selectors import FilmPage
+from talkies.lib.markdown import strip_spoilers
 from talkies.stories.models import CriticReview
 
 from .selectors import FilmScores
@@ -118,3 +119,41 @@ def movie_open_graph(*, page: FilmPage, url: str, absolute, site_name: str) -> l
     tags += [("video:writer", absolute(c.person.get_absolute_url())) for c in page.writers]
     tags += [("video:actor", absolute(c.person.get_absolute_url())) for c in page.cast]
     return tags
+
+
+def story_json_ld(*, story, film_scores: list[FilmScores], absolute) -> dict[str, Any]:
+    """A review story is one schema.org Review per film it scores; any other story is a NewsArticle.
+
+    The critic reviews come from the score panels already loaded for the page, so this costs no query.
+    Titles pass through strip_spoilers: a headline is never a place for a spoiler.
+    """
+    url = absolute(story.get_absolute_url())
+    published = story.published_at.isoformat() if story.published_at else None
+    author = {"@type": "Person", "name": story.author.public_name} if story.author_id and story.author else None
+    reviews = [
+        (scores.film, review)
+        for scores in film_scores
+        for review in scores.critic.reviews
+        if review.story_id == story.pk
+    ]
+    if story.kind == "review" and reviews:
+        graph = []
+        for film, review in reviews:
+            item = review_json_ld(review, url=url)
+            item["itemReviewed"] = {"@type": "Movie", "name": film.title, "url": absolute(film.get_absolute_url())}
+            item["name"] = strip_spoilers(story.title)
+            graph.append(item)
+        return {"@context": "https://schema.org", "@graph": graph}
+    article: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": strip_spoilers(story.title),
+        "url": url,
+        "datePublished": published,
+        "about": [
+            {"@type": "Movie", "name": s.film.title, "url": absolute(s.film.get_absolute_url())} for s in film_scores
+        ],
+    }
+    if author:
+        article["author"] = author
+    return article

@@ -61,7 +61,7 @@ from .display import rating_label
 from .forms import CommentEditForm, CommentForm, RatingForm, VoteForm
 from .guests import guest_key, guests_welcome, page_writer, remember_guest, remembered_name, writer_for_new_comment
 from .selectors import film_scores, latest_stories, stories_about_film, story_for_page
-from .structured_data import json_ld_script, movie_json_ld, movie_open_graph
+from .structured_data import json_ld_script, movie_json_ld, movie_open_graph, story_json_ld
 from .threads import CommentView, ThreadViews
 
 COMMENTS_PER_PAGE = 30
@@ -195,10 +195,12 @@ def _render_story(
         comment_form.add_error(None, "The comment you replied to is not shown any more; your text is below.")
 
     page_url = _thread_url(story, sort=sort, cursor=cursor, hide_spoilers=hide_spoilers)
+    scores = film_scores(site=site, films=films, user=request.user, today=_today())
     context = {
         **reading.context(),
         "story": story,
-        "film_scores": film_scores(site=site, films=films, user=request.user, today=_today()),
+        "film_scores": scores,
+        "json_ld": json_ld_script(story_json_ld(story=story, film_scores=scores, absolute=request.build_absolute_uri)),
         "comments": comments,
         "featured": featured,
         "sort": sort,

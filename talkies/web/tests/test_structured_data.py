@@ -83,3 +83,34 @@ def test_a_hostile_synopsis_cannot_close_the_json_ld_script(client, site, film):
     page = client.get(film.get_absolute_url()).content.decode()
     assert "<script>alert(1)" not in page
     assert json_ld_of(page)["description"] == film.synopsis
+
+
+def test_a_review_page_carries_a_review_with_its_rating_on_the_critics_own_scale(client, site, film):
+    from django.utils import timezone
+
+    review = story_create(
+        site=site, kind="review", title="Ballerina review", body="Good.", published_at=timezone.now(), films=[film]
+    )
+    critic_review_create(story=review, film=film, critic_name="Dana Okafor", score="3.5/5")
+    data = json_ld_of(client.get(review.get_absolute_url()).content.decode())
+
+    (item,) = data["@graph"]
+    assert item["@type"] == "Review"
+    assert item["itemReviewed"] == {"@type": "Movie", "name": "Ballerina", "url": "http://testserver/films/ballerina/"}
+    assert item["reviewRating"] == {"@type": "Rating", "ratingValue": 3.5, "bestRating": 5.0, "worstRating": 0}
+    assert item["author"] == {"@type": "Person", "name": "Dana Okafor"}
+
+
+def test_other_stories_are_news_articles_without_spoilers_in_the_headline(client, site, film):
+    from django.utils import timezone
+
+    story = story_create(
+        site=site, kind="reaction", title="Did >!Winston!< surprise you?", slug="did-it-surprise-you",
+        body="Tell us.", published_at=timezone.now(), films=[film],
+    )  # fmt: skip
+    page = client.get(story.get_absolute_url()).content.decode()
+    data = json_ld_of(page)
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == "Did [spoiler] surprise you?"
+    assert data["about"] == [{"@type": "Movie", "name": "Ballerina", "url": "http://testserver/films/ballerina/"}]
+    assert "Winston" not in JSON_LD.findall(page)[0]
