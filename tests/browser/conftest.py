@@ -31,7 +31,9 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an asyncio loop running on the main thread for as
+# long as it is open, and pytest-django runs database-free tests (which may call asyncio.run) last.
+@pytest.fixture(scope="module")
 def browser() -> Iterator:
     if not CHROMIUM:
         pytest.skip("headless Chromium not found: install Debian's chromium package (apt-get install chromium)")

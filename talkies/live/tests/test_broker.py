@@ -9,6 +9,7 @@ import asyncio
 from talkies.live import broker as broker_module
 from talkies.live.broker import Broker, LogCursor, Subscription, active_subscriptions, subscribe, wake_local_brokers
 from talkies.live.log import StreamEvent
+from talkies.live.tests.loop import run_on_own_loop
 
 
 def event(event_id: int, thread_id: int = 1) -> StreamEvent:
@@ -61,7 +62,7 @@ def test_an_event_reaches_every_stream_of_its_thread_and_no_other():
         for subscription in (first, second, other_thread):
             broker.remove(subscription)
 
-    asyncio.run(scenario())
+    run_on_own_loop(scenario())
 
 
 def test_events_logged_before_the_broker_started_are_left_to_replay():
@@ -77,7 +78,7 @@ def test_events_logged_before_the_broker_started_are_left_to_replay():
         assert await next_or_none(subscription) == event(8)
         broker.remove(subscription)
 
-    asyncio.run(scenario())
+    run_on_own_loop(scenario())
 
 
 def test_without_a_wake_up_the_broker_still_polls_the_log():
@@ -91,7 +92,7 @@ def test_without_a_wake_up_the_broker_still_polls_the_log():
         assert await next_or_none(subscription, timeout=broker_module.POLL_SECONDS * 4) == event(1)
         broker.remove(subscription)
 
-    asyncio.run(scenario())
+    run_on_own_loop(scenario())
 
 
 def test_the_last_stream_closing_stops_the_broker_and_removes_it(monkeypatch):
@@ -111,7 +112,7 @@ def test_the_last_stream_closing_stops_the_broker_and_removes_it(monkeypatch):
         await asyncio.sleep(0)  # let the cancellation land
         assert task.cancelled()
 
-    asyncio.run(scenario())
+    run_on_own_loop(scenario())
 
 
 def test_a_write_in_this_process_wakes_its_brokers_at_once_from_any_thread(monkeypatch):
@@ -127,7 +128,7 @@ def test_a_write_in_this_process_wakes_its_brokers_at_once_from_any_thread(monke
             await asyncio.to_thread(wake_local_brokers)
             assert await next_or_none(subscription, timeout=0.5) == event(1)
 
-    asyncio.run(scenario())
+    run_on_own_loop(scenario())
 
 
 def test_a_failing_broker_ends_its_streams_so_browsers_reconnect(caplog):
@@ -150,7 +151,7 @@ def test_a_failing_broker_ends_its_streams_so_browsers_reconnect(caplog):
         broker.remove(subscription)
         broker.remove(again)
 
-    asyncio.run(scenario())
+    run_on_own_loop(scenario())
     assert "the broker stopped" in caplog.text
 
 
@@ -164,7 +165,7 @@ def test_a_stream_that_falls_behind_is_closed_rather_than_buffered_without_bound
         received = [await next_or_none(subscription) for _ in range(4)]
         assert received == [event(1), event(2), event(3), None]
 
-    asyncio.run(scenario())
+    run_on_own_loop(scenario())
 
 
 def test_ids_committed_out_of_order_are_delivered_once_each():

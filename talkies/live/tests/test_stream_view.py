@@ -20,6 +20,7 @@ from talkies.comments.models import Thread
 from talkies.comments.services import comment_create
 from talkies.live.broker import active_subscriptions
 from talkies.live.models import LiveEvent
+from talkies.live.tests.loop import run_on_own_loop
 from talkies.stories.services import story_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -91,7 +92,7 @@ def test_the_stream_is_event_stream_uncached_unbuffered_and_delivers_a_new_comme
         assert b"Hello, live" in received
         assert active_subscriptions() == 0
 
-    asyncio.run(scenario())
+    run_on_own_loop(scenario())
 
 
 def test_a_reconnecting_page_gets_what_it_missed_after_its_last_event_id(thread, reader):
@@ -108,7 +109,7 @@ def test_a_reconnecting_page_gets_what_it_missed_after_its_last_event_id(thread,
             await disconnect(chunks)
 
     for request in ({"headers": {"Last-Event-ID": str(last_seen)}}, {"QUERY_STRING": f"since={last_seen}"}):
-        received = asyncio.run(scenario(**request))
+        received = run_on_own_loop(scenario(**request))
         assert b"Before the drop" not in received
         assert f"id: {LiveEvent.objects.get(comment_id=missed.pk).pk}\n".encode() in received
 
@@ -126,7 +127,7 @@ def test_a_page_opening_its_stream_gets_what_happened_since_it_was_rendered(thre
         finally:
             await disconnect(chunks)
 
-    assert b"Rendered in the page" not in asyncio.run(scenario())
+    assert b"Rendered in the page" not in run_on_own_loop(scenario())
 
 
 def test_a_page_behind_what_the_log_still_holds_is_told_to_reload(thread, reader):
@@ -147,7 +148,7 @@ def test_a_page_behind_what_the_log_still_holds_is_told_to_reload(thread, reader
         finally:
             await disconnect(chunks)
 
-    assert b"reload to see it" in asyncio.run(scenario())
+    assert b"reload to see it" in run_on_own_loop(scenario())
 
 
 @pytest.mark.parametrize("value", ["abc", "-1", "²", "9" * 30])
@@ -160,5 +161,5 @@ def test_a_malformed_resume_point_is_ignored_not_an_error(thread, value):
         finally:
             await disconnect(chunks)
 
-    status, received = asyncio.run(scenario())
+    status, received = run_on_own_loop(scenario())
     assert status == 200 and received.startswith(b"retry:")
