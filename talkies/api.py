@@ -22,6 +22,7 @@ from talkies.catalogue.api import router as catalogue_router
 from talkies.catalogue.models import Film
 from talkies.catalogue.schemas import FilmDetailOut
 from talkies.comments.api import router as comments_router
+from talkies.embed.api import router as embed_router
 from talkies.lib.errors import ServiceError
 from talkies.lib.ratelimit import RateLimited
 from talkies.lib.scoring import critic_audience_divergence
@@ -196,4 +197,5 @@ api.add_router("", films_router)
 api.add_router("", ratings_router)
 api.add_router("", stories_router)
 api.add_router("", comments_router)
+api.add_router("", embed_router)
 api.add_router("", fallback_router)  # last: it matches every path the others did not

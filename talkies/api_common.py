@@ -57,8 +57,22 @@ READ_ERRORS: dict[int, type[Schema]] = {404: ErrorOut, 422: ErrorOut}
 WRITE_ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
+# Set on a request whose user was established from a credential in a header its client's own code added
+# (the embed's Bearer token, talkies.embed.middleware), not from the session cookie.
+AUTHENTICATED_BY_HEADER = "talkies_authenticated_by_header"
+
+
+def mark_authenticated_by_header(request: HttpRequest) -> None:
+    setattr(request, AUTHENTICATED_BY_HEADER, True)
+
+
+def is_authenticated_by_header(request: HttpRequest) -> bool:
+    return getattr(request, AUTHENTICATED_BY_HEADER, False) is True
+
+
 class LoggedIn(APIKeyCookie):
-    """A reader logged in with Django's session cookie, on a request that passes Django's CSRF check.
+    """A reader logged in with Django's session cookie, on a request that passes Django's CSRF check;
+    or a reader known by an embed's Bearer token (see is_authenticated_by_header), which needs no CSRF check.
 
     Ninja's own SessionAuth checks CSRF before it looks at the session, so a visitor who is not logged in
     hears about a missing CSRF token rather than that they need to log in. This asks the question a
@@ -78,6 +92,12 @@ class LoggedIn(APIKeyCookie):
     def __call__(self, request: HttpRequest) -> User:
         if not request.user.is_authenticated:
             raise AuthenticationError(401, f"log in to {self.action}")
+        # CSRF is an attack on credentials the browser attaches by itself. A reader known by a header
+        # (Authorization: Bearer) was authenticated by something only the client's own script could have
+        # sent: a forged cross-site request cannot carry it, so there is nothing for a CSRF token to prove.
+        # The session is not consulted on such a request at all (the header's user replaced it).
+        if is_authenticated_by_header(request):
+            return self.authenticate(request, None)
         # A session cookie rides along with any request the browser makes, including one forged by
         # another site; the CSRF token is what proves this request came from a page we served.
         if check_csrf(request) is not None:

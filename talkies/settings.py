@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "talkies.web",
     "talkies.demo",
     "talkies.live",
+    "talkies.embed",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +92,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "talkies.accounts.middleware.CurrentSiteMiddleware",
+    # The embed: ?site= on API requests, CORS for the allowed origins, Bearer tokens (talkies/embed).
+    "talkies.embed.middleware.SiteParameterMiddleware",
+    "talkies.embed.cors.EmbedCorsMiddleware",
+    "talkies.embed.middleware.BearerTokenMiddleware",
 ]
 
 ROOT_URLCONF = "talkies.urls"
@@ -171,6 +176,13 @@ EMAIL_VERIFICATION_MAX_AGE_DAYS = envint("EMAIL_VERIFICATION_MAX_AGE_DAYS", 3)
 # Reply and mention emails go out on a background thread so a slow mail server never holds up a post;
 # tests send them in the request so mail.outbox is filled when the request returns.
 NOTIFICATION_EMAILS_IN_BACKGROUND = envbool("NOTIFICATION_EMAILS_IN_BACKGROUND", not TESTING)
+
+# --- Embedding (docs/embedding.md) --------------------------------------------------------------------
+# How long the token an embed gets from the sign-in popup or SSO works before the reader signs in again.
+EMBED_TOKEN_MAX_AGE_SECONDS = envint("EMBED_TOKEN_MAX_AGE_SECONDS", 10 * 60)
+# Webhooks are sent from a background thread so a slow receiver never holds up a post; tests send them
+# in the request so the delivery log is written when the request returns.
+WEBHOOKS_IN_BACKGROUND = envbool("WEBHOOKS_IN_BACKGROUND", not TESTING)
 
 # --- Rate limits on public writes ------------------------------------------------------------------
 # Each is "count/period" limits, comma-separated (period s, m, h or d, optionally with a multiplier such

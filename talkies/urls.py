@@ -8,5 +8,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("talkies.accounts.urls")),
     path("live/", include("talkies.live.urls")),
+    path("embed/", include("talkies.embed.urls")),
     path("", include("talkies.web.urls")),
 ]

@@ -5,6 +5,8 @@ that cookie to any request, including one forged by another site. A guest is dif
 sent by the client itself, in the request body or the X-Talkies-Guest-Token header; no browser adds it on
 its own, so a page on another site cannot make a guest's browser act as that guest, and there is no
 ambient credential for a CSRF token to protect. (The embed keeps the token in the host page's storage.)
+A reader signed in to an embed sends a Bearer token in a header, for the same reason free of CSRF too
+(api_common.LoggedIn); such a request reaches ReaderOrGuest already authenticated.
 """
 
 from dataclasses import dataclass

@@ -127,8 +127,14 @@ class ThreadPageFastPath:
 
 
 def page_request(scope: Scope) -> PageRequest | None:
-    """The page a request asks for, if it is a plain GET of the comments endpoint this wrapper serves."""
+    """The page a request asks for, if it is a plain GET of the comments endpoint this wrapper serves.
+
+    A request with an Origin header (an embed on another site) goes to Django, whose CORS answer depends
+    on the origin and the site (talkies.embed.cors); stored pages are the answer for no origin at all.
+    """
     if scope["type"] != "http" or scope["method"] != "GET" or scope.get("root_path"):
+        return None
+    if header(scope, b"origin") is not None:
         return None
     match = PAGE_PATH.fullmatch(scope["path"])
     if match is None:

@@ -1,0 +1,180 @@
+"""The embed's endpoints under /api/v1/embed/ (docs/embedding-api.md is the contract with embed.js).
+
+Browsers call them cross-origin from the site's allowed origins (CORS: talkies.embed.cors); a site's own
+servers call the thread and moderation endpoints with `Authorization: Api-Key <key>`.
+"""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+from ninja.security import APIKeyHeader
+
+from talkies.accounts.models import Site, User
+from talkies.api_common import READ_ERRORS, WRITE_ERRORS, PageQuery, current_site, paginate
+from talkies.comments.api import thread_out
+from talkies.comments.models import Comment, Thread
+from talkies.lib.errors import PermissionDenied, ServiceError
+
+from .models import ApiKey
+from .page_urls import BadUrl, normalise_origin
+from .schemas import (
+    EmbedSessionOut,
+    PageCountsOut,
+    PageCountsQuery,
+    PageThreadIn,
+    PageThreadOut,
+    PageThreadQuery,
+    PendingPageOut,
+    ReaderTokenOut,
+    SsoIn,
+)
+from .services import (
+    api_key_authenticate,
+    embed_policy,
+    is_allowed_origin,
+    page_counts,
+    page_thread_resolve,
+    sso_sign_in,
+)
+from .tokens import issue_reader_token, reader_token_max_age
+
+router = Router(tags=["embedding"])
+
+API_KEY_SCHEME = "api-key"
+
+
+class Unauthorized(ServiceError):
+    status_code = 401
+
+
+def api_key_from_header(request: HttpRequest) -> ApiKey | None:
+    """The site API key the request presents, None if it presents none; Unauthorized for a bad one."""
+    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != API_KEY_SCHEME:
+        return None
+    api_key = api_key_authenticate(key.strip())
+    if api_key is None:
+        raise Unauthorized(
+            "authorization", "the API key is unknown or revoked: create one with `talkies apikey create`"
+        )
+    return api_key
+
+
+class SiteApiKey(APIKeyHeader):
+    """`Authorization: Api-Key <key>`: a site's own servers. `request.auth` is the ApiKey."""
+
+    param_name = "Authorization"
+
+    def __call__(self, request: HttpRequest) -> ApiKey:
+        api_key = api_key_from_header(request)
+        if api_key is None:
+            raise Unauthorized("authorization", "send the site's API key in an Authorization: Api-Key <key> header")
+        return api_key
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> ApiKey | None:  # pragma: no cover
+        return None  # __call__ does the work; Ninja requires the method
+
+
+def user_out(user: User) -> dict[str, str]:
+    return {"username": user.username, "name": user.public_name}
+
+
+def page_thread_out(thread: Thread) -> dict[str, Any]:
+    return {**thread_out(thread), "key": thread.key}
+
+
+# --- Threads keyed by page --------------------------------------------------------------------------
+
+
+def resolve(request: HttpRequest, data: PageThreadIn | PageThreadQuery) -> Status:
+    api_key = api_key_from_header(request)
+    site: Site = api_key.site if api_key else current_site(request)
+    if data.site is not None and data.site != site.slug:
+        where = "the API key's site" if api_key else "the site of ?site= (or the host name)"
+        raise PermissionDenied("site", f"site {data.site!r} is not {where}, {site.slug!r}")
+    thread, created = page_thread_resolve(
+        site=site,
+        url=data.url,
+        explicit_id=data.thread,
+        film_ref=data.film,
+        title=data.title,
+        # A site's own servers may always open threads and re-link films; pages only as the site allows.
+        create=api_key is not None or embed_policy(site).create_threads_on_first_use,
+        relink_film=api_key is not None,
+    )
+    return Status(201 if created else 200, page_thread_out(thread))
+
+
+@router.get("/embed/threads", response={200: PageThreadOut, 201: PageThreadOut, **WRITE_ERRORS})
+def get_page_thread(request: HttpRequest, query: Query[PageThreadQuery]) -> Status:
+    """The thread of a page, opened on first use where the site allows it (201 then).
+
+    Idempotent, so safe as a GET: the key is unique per site, and the same page always gets the same thread.
+    """
+    return resolve(request, query)
+
+
+@router.post("/embed/threads", response={200: PageThreadOut, 201: PageThreadOut, **WRITE_ERRORS})
+def post_page_thread(request: HttpRequest, payload: PageThreadIn) -> Status:
+    """As GET, with a JSON body; with an Api-Key it always opens the thread and sets its film."""
+    return resolve(request, payload)
+
+
+@router.get("/embed/counts", response={200: PageCountsOut, **READ_ERRORS})
+def get_page_counts(request: HttpRequest, query: Query[PageCountsQuery]) -> dict[str, Any]:
+    """Comment and rating counts for the pages count.js finds, keyed by the values exactly as sent."""
+    counts = page_counts(site=current_site(request), pages=query.page)
+    return {"counts": {page: {"comments": c.comments, "ratings": c.ratings} for page, c in counts.items()}}
+
+
+# --- Who is signed in -------------------------------------------------------------------------------
+
+
+@router.get("/embed/session", response={200: EmbedSessionOut})
+def get_embed_session(request: HttpRequest) -> dict[str, Any]:
+    """The reader a Bearer token names, or null. (A refused token is a 401 naming `authorization`.)"""
+    user = request.user
+    return {"user": user_out(user) if user.is_authenticated else None}  # type: ignore[arg-type]
+
+
+@router.post("/embed/sso", response={200: ReaderTokenOut, **WRITE_ERRORS})
+def exchange_sso(request: HttpRequest, payload: SsoIn) -> dict[str, Any]:
+    """Trade the host site's signed user for a reader token, for the page origin that asks."""
+    site = current_site(request)
+    try:
+        origin = normalise_origin(request.headers.get("Origin", ""))
+    except BadUrl:
+        origin = ""
+    if not is_allowed_origin(site, origin):
+        raise PermissionDenied("origin", f"call this from a page on an allowed origin of {site.name}")
+    user = sso_sign_in(site=site, sso=payload.sso)
+    token = issue_reader_token(user=user, site=site, origin=origin)
+    return {"token": token, "expires_in": reader_token_max_age(), "user": user_out(user)}
+
+
+# --- For the site's own servers ---------------------------------------------------------------------
+
+
+@router.get("/embed/moderation/pending", response={200: PendingPageOut, **WRITE_ERRORS}, auth=SiteApiKey())
+def list_pending_comments(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
+    """Comments of the key's site waiting for a moderator, oldest first. Read-only. Three queries."""
+    api_key: ApiKey = request.auth  # type: ignore[attr-defined]
+    pending = (
+        Comment.objects.filter(thread__site=api_key.site, status=Comment.Status.PENDING)
+        .select_related("thread", "author")
+        .order_by("created_at", "id")
+    )
+    comments, envelope = paginate(pending, query)
+    items = [
+        {
+            "id": c.pk,
+            "thread_id": c.thread_id,
+            "thread_key": c.thread.key,
+            "author_name": c.author_name,
+            "body_html": c.body_html,
+            "created_at": c.created_at,
+        }
+        for c in comments
+    ]
+    return {"items": items, **envelope}

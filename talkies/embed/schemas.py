@@ -1,0 +1,79 @@
+import datetime
+
+from ninja import Field, Schema
+
+from talkies.api_common import InputSchema
+from talkies.comments.schemas import ThreadOut
+
+from .services import MAX_COUNTED_PAGES
+
+
+class PageThreadQuery(Schema):
+    site: str | None = Field(None, description="The site's slug (also picks the site of the request)")
+    url: str = Field(description="The page's canonical URL, on one of the site's allowed origins")
+    thread: str | None = Field(None, description="An explicit thread id, used as the key instead of the URL")
+    film: str | None = Field(None, description="imdb:tt7181546, tmdb:245891 or a Talkies film slug")
+    title: str = ""
+
+
+class PageThreadIn(InputSchema):
+    site: str | None = None
+    url: str
+    thread: str | None = None
+    film: str | None = None
+    title: str = ""
+
+
+class PageThreadOut(ThreadOut):
+    key: str = Field(description="The thread's key: the explicit id, or the page URL normalised")
+
+
+class PageCountsQuery(Schema):
+    page: list[str] = Field(
+        default_factory=list, description=f"Page URLs or explicit thread ids, repeated; at most {MAX_COUNTED_PAGES}"
+    )
+
+
+class PageCountOut(Schema):
+    comments: int
+    ratings: int | None = Field(description="Ratings of the thread's film on this site; null without a film")
+
+
+class PageCountsOut(Schema):
+    counts: dict[str, PageCountOut]
+
+
+class EmbedUserOut(Schema):
+    username: str
+    name: str
+
+
+class EmbedSessionOut(Schema):
+    user: EmbedUserOut | None
+
+
+class SsoIn(InputSchema):
+    sso: str = Field(description="<base64url JSON payload>.<hex HMAC-SHA256>, signed by the host site's server")
+
+
+class ReaderTokenOut(Schema):
+    token: str = Field(description="Send as Authorization: Bearer <token>, from the same origin")
+    expires_in: int = Field(description="Seconds the token works for")
+    user: EmbedUserOut
+
+
+class PendingCommentOut(Schema):
+    id: int
+    thread_id: int
+    thread_key: str
+    author_name: str
+    body_html: str
+    created_at: datetime.datetime
+
+
+class PendingPageOut(Schema):
+    items: list[PendingCommentOut]
+    count: int
+    page: int
+    page_size: int
+    next_page: int | None

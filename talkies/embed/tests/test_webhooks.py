@@ -1,0 +1,186 @@
+"""Signed webhooks, delivered to a tiny HTTP server on 127.0.0.1, with retries and a delivery log."""
+
+import datetime
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from talkies.comments.events import announce
+from talkies.comments.services import comment_create
+from talkies.embed.models import Webhook, WebhookDelivery
+from talkies.embed.webhooks import SIGNATURE_HEADER, deliver_due, signature_header, verify_signature
+from talkies.ratings.services import rating_set
+
+
+@dataclass
+class Receiver:
+    """What the local server was sent, and the status it answers with."""
+
+    status: int = 204
+    received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    url: str = ""
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    state = Receiver()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            state.received.append((dict(self.headers), body))
+            self.send_response(state.status)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)  # loopback only
+    state.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/talkies"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield state
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def hook(site, receiver) -> Webhook:
+    return Webhook.objects.create(
+        site=site, url=receiver.url, events=["comment.created", "comment.approved", "rating.created"]
+    )
+
+
+def test_a_new_comment_is_posted_signed_after_commit(
+    hook, receiver, thread, reader, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = comment_create(thread=thread, author=reader, body="Loved it.")
+
+    assert len(receiver.received) == 1
+    headers, body = receiver.received[0]
+    assert verify_signature(hook.secret, body, headers[SIGNATURE_HEADER])
+    envelope = json.loads(body)
+    assert envelope["event"] == "comment.created"
+    assert envelope["data"]["comment"]["id"] == comment.pk
+    assert envelope["data"]["comment"]["thread"]["key"] == thread.key
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("delivered", 1, 204)
+    assert delivery.attempt_log.get().response_code == 204
+
+
+def test_nothing_is_sent_before_the_transaction_commits(
+    hook, receiver, thread, reader, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        comment_create(thread=thread, author=reader, body="Loved it.")
+
+    assert callbacks
+    assert receiver.received == []
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_an_approved_comment_and_a_first_rating_are_sent(
+    hook, receiver, thread, film, reader, django_capture_on_commit_callbacks
+):
+    comment = comment_create(thread=thread, author=reader, body="Held for review.")
+    with django_capture_on_commit_callbacks(execute=True):
+        announce(kind="comment.approved", site_id=thread.site_id, thread_id=thread.pk, comment_id=comment.pk)
+        rating_set(site=thread.site, film=film, user=reader, value=8)
+        rating_set(site=thread.site, film=film, user=reader, value=9)  # a change, not a new rating
+
+    events = [json.loads(body)["event"] for _headers, body in receiver.received]
+    assert events == ["comment.approved", "rating.created"]
+    rating = json.loads(receiver.received[1][1])["data"]["rating"]
+    assert rating["film"]["slug"] == "ballerina" and rating["value"] == 8
+
+
+def test_only_subscribed_events_of_the_site_are_sent(
+    hook, receiver, other_site, thread, film, reader, django_capture_on_commit_callbacks
+):
+    hook.events = ["rating.created"]
+    hook.save()
+    Webhook.objects.create(site=other_site, url=receiver.url, events=["comment.created"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_create(thread=thread, author=reader, body="Loved it.")
+
+    assert receiver.received == []
+
+
+def test_a_failed_delivery_is_retried_after_1_5_and_30_minutes_then_given_up(
+    hook, receiver, thread, reader, django_capture_on_commit_callbacks
+):
+    receiver.status = 500
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_create(thread=thread, author=reader, body="Loved it.")
+    delivery = WebhookDelivery.objects.get()
+    waits = []
+    for _retry in range(3):
+        delivery.refresh_from_db()
+        assert delivery.status == "pending"
+        last_attempt = delivery.attempt_log.last()
+        assert last_attempt is not None and delivery.next_retry_at is not None
+        waits.append(delivery.next_retry_at - last_attempt.attempted_at)
+        assert deliver_due() == 0  # not due yet
+        WebhookDelivery.objects.update(next_retry_at=timezone.now() - datetime.timedelta(seconds=1))  # it is now
+        assert deliver_due() == 1
+
+    delivery.refresh_from_db()
+    assert waits == [datetime.timedelta(minutes=m) for m in (1, 5, 30)]
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("failed", 4, 500)
+    assert delivery.attempt_log.count() == 4
+    assert len(receiver.received) == 4
+    assert len({json.loads(body)["id"] for _h, body in receiver.received}) == 1  # one id, for deduplication
+
+
+def test_the_retry_command_delivers_due_retries(
+    hook, receiver, thread, reader, django_capture_on_commit_callbacks, capsys
+):
+    receiver.status = 503
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_create(thread=thread, author=reader, body="Loved it.")
+    WebhookDelivery.objects.update(next_retry_at=timezone.now() - datetime.timedelta(seconds=1))
+    receiver.status = 200
+
+    call_command("webhooks", "retry")
+
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("delivered", 2)
+    assert "Attempted 1 due webhook delivery" in capsys.readouterr().out
+
+
+def test_an_unreachable_receiver_is_logged_as_an_error(site, thread, reader, django_capture_on_commit_callbacks):
+    Webhook.objects.create(site=site, url="http://127.0.0.1:9/closed", events=["comment.created"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_create(thread=thread, author=reader, body="Loved it.")
+
+    attempt = WebhookDelivery.objects.get().attempt_log.get()
+    assert attempt.response_code is None and attempt.error
+
+
+def test_signatures_verify_only_with_the_secret_the_body_and_a_recent_time():
+    body = b'{"event":"comment.created"}'
+    header = signature_header("s3cret", body, timestamp=1_700_000_000)
+
+    assert verify_signature("s3cret", body, header, now=1_700_000_010)
+    assert not verify_signature("other", body, header, now=1_700_000_010)
+    assert not verify_signature("s3cret", body + b" ", header, now=1_700_000_010)
+    assert not verify_signature("s3cret", body, header, now=1_700_000_000 + 3600)  # a replay, an hour on
+    assert not verify_signature("s3cret", body, "v1=abc", now=1_700_000_010)
+
+
+def test_webhook_urls_must_be_http_or_https(site):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        Webhook(site=site, url="file:///etc/passwd", events=["comment.created"]).full_clean()
+    with pytest.raises(ValidationError, match="events"):
+        Webhook(site=site, url="https://hooks.example/t", events=["comment.deleted"]).full_clean()

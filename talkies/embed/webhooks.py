@@ -1,0 +1,243 @@
+"""Signed webhooks: comment.created, comment.approved and rating.created, POSTed to a site's servers.
+
+An event becomes one WebhookDelivery per subscribed webhook, written after the change it reports has
+committed, then sent from a background thread (never in the request: a slow receiver must not slow a
+post). A delivery that does not get a 2xx answer is retried after 1, 5 and 30 minutes by
+`talkies webhooks retry` (run it from cron every minute), then marked failed. Every attempt is logged.
+
+Each request carries `Talkies-Signature: t=<unix time>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`:
+including the time in what is signed lets a receiver refuse replays of an old delivery. Delivery is at
+least once; the body's `id` is the same for every retry, so receivers can drop duplicates.
+
+Webhook URLs are set by staff in the admin, never by readers, which is why Talkies may send requests to
+them at all. Even so, the sender follows no redirects and keeps nothing of the answer but its status.
+"""
+
+import datetime
+import hashlib
+import hmac
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.db.models.signals import post_save
+from django.utils import timezone
+
+from talkies.comments.events import ThreadEvent, thread_changed
+from talkies.comments.models import Comment
+from talkies.ratings.models import Rating
+
+from .models import Webhook, WebhookAttempt, WebhookDelivery
+
+logger = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "Talkies-Signature"
+RETRY_AFTER = [datetime.timedelta(minutes=1), datetime.timedelta(minutes=5), datetime.timedelta(minutes=30)]
+TIMEOUT_SECONDS = 5
+# While one sender works on a delivery, no other picks it up; longer than any attempt can take.
+CLAIM_SECONDS = 4 * TIMEOUT_SECONDS
+SIGNATURE_TOLERANCE_SECONDS = 300
+THREAD_EVENTS = {"comment.created", "comment.approved"}
+
+_sender = ThreadPoolExecutor(max_workers=2, thread_name_prefix="webhooks")
+
+
+def connect_receivers() -> None:
+    # dispatch_uid: ready() can run twice (tests, autoreload) and an event must be queued once.
+    thread_changed.connect(_on_thread_event, dispatch_uid="talkies.embed.webhooks.thread_event")
+    post_save.connect(_on_rating_saved, sender=Rating, dispatch_uid="talkies.embed.webhooks.rating_saved")
+
+
+# --- Signing ----------------------------------------------------------------------------------------
+
+
+def signature(secret: str, timestamp: int, body: bytes) -> str:
+    return hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+
+
+def signature_header(secret: str, body: bytes, *, timestamp: int | None = None) -> str:
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    return f"t={timestamp},v1={signature(secret, timestamp, body)}"
+
+
+def verify_signature(secret: str, body: bytes, header: str, *, now: float | None = None) -> bool:
+    """What a receiver does (docs/embedding.md has it in PHP too): recompute, compare, check the time."""
+    fields = dict(part.split("=", 1) for part in header.split(",") if "=" in part)
+    try:
+        timestamp = int(fields["t"])
+    except (KeyError, ValueError):
+        return False
+    now = time.time() if now is None else now
+    if abs(now - timestamp) > SIGNATURE_TOLERANCE_SECONDS:
+        return False
+    return hmac.compare_digest(signature(secret, timestamp, body), fields.get("v1", ""))
+
+
+# --- Events -----------------------------------------------------------------------------------------
+
+
+def _on_thread_event(sender: object, event: ThreadEvent, **kwargs: Any) -> None:
+    """Runs after the comment's transaction committed (comments.events); must not raise."""
+    if event.kind not in THREAD_EVENTS or event.comment_id is None:
+        return
+    try:
+        comment = Comment.objects.select_related("thread__site", "author").filter(pk=event.comment_id).first()
+        if comment is not None:
+            queue_event(site_id=event.site_id, event=event.kind, data={"comment": comment_data(comment)})
+    except Exception:
+        logger.exception("webhooks: could not queue %s for comment %s", event.kind, event.comment_id)
+
+
+def _on_rating_saved(sender: type[Rating], instance: Rating, created: bool, **kwargs: Any) -> None:
+    """Sent with the rating as it was created (it may change before the transaction ends), after commit."""
+    if not created:
+        return
+    site_id, data = instance.site_id, {"rating": rating_data(instance)}
+
+    def queue() -> None:
+        try:
+            queue_event(site_id=site_id, event="rating.created", data=data)
+        except Exception:
+            logger.exception("webhooks: could not queue rating.created for rating %s", instance.pk)
+
+    transaction.on_commit(queue)
+
+
+def comment_data(comment: Comment) -> dict[str, Any]:
+    thread = comment.thread
+    return {
+        "id": comment.pk,
+        "thread": {"id": thread.pk, "key": thread.key, "url": thread.url, "title": thread.title},
+        "parent_id": comment.parent_id,
+        "author_name": comment.author_name,
+        "author_username": comment.author.username if comment.author else None,
+        "body_html": comment.body_html,
+        "status": comment.status,
+        "created_at": comment.created_at.isoformat(),
+    }
+
+
+def rating_data(rating: Rating) -> dict[str, Any]:
+    return {
+        "film": {"slug": rating.film.slug, "title": rating.film.title},
+        "value": rating.value,
+        "user": {"username": rating.user.username, "name": rating.user.public_name},
+        "created_at": rating.created_at.isoformat(),
+    }
+
+
+def queue_event(*, site_id: int, event: str, data: dict[str, Any]) -> list[WebhookDelivery]:
+    """One delivery per active webhook of the site subscribed to `event`, then sent soon."""
+    hooks = [hook for hook in Webhook.objects.filter(site_id=site_id, is_active=True) if event in hook.events]
+    if not hooks:
+        return []
+    envelope = {"id": uuid.uuid4().hex, "event": event, "created_at": timezone.now().isoformat(), "data": data}
+    body = json.dumps(envelope, separators=(",", ":"), sort_keys=True)
+    deliveries = WebhookDelivery.objects.bulk_create(
+        [WebhookDelivery(webhook=hook, event=event, body=body) for hook in hooks]
+    )
+    ids = [delivery.pk for delivery in deliveries]
+    if settings.WEBHOOKS_IN_BACKGROUND:
+        _sender.submit(_deliver_in_background, ids)
+    else:
+        for delivery_id in ids:
+            deliver(delivery_id)
+    return deliveries
+
+
+def _deliver_in_background(ids: list[int]) -> None:
+    try:
+        for delivery_id in ids:
+            deliver(delivery_id)
+    except Exception:
+        logger.exception("webhooks: sending deliveries %s failed", ids)
+    finally:
+        connection.close()  # this thread lives on; its connection must not
+
+
+# --- Sending ----------------------------------------------------------------------------------------
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # a 3xx is then an answer like any other non-2xx: a failed attempt
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def _due() -> Q:
+    return Q(next_retry_at__isnull=True) | Q(next_retry_at__lte=timezone.now())
+
+
+def deliver(delivery_id: int) -> WebhookDelivery | None:
+    """Make one attempt at a pending, due delivery and log it; None if it is not (or no longer) ours to send.
+
+    The delivery is claimed with a conditional update before the request, and the request is made
+    outside any transaction, so no lock is held while waiting on the receiver.
+    """
+    claimed = WebhookDelivery.objects.filter(_due(), pk=delivery_id, status=WebhookDelivery.Status.PENDING).update(
+        next_retry_at=timezone.now() + datetime.timedelta(seconds=CLAIM_SECONDS)
+    )
+    if not claimed:
+        return None
+    delivery = WebhookDelivery.objects.select_related("webhook").get(pk=delivery_id)
+    body = delivery.body.encode()
+    request = urllib.request.Request(
+        delivery.webhook.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "Talkies-Webhooks/1",
+            SIGNATURE_HEADER: signature_header(delivery.webhook.secret, body),
+        },
+    )
+    started = time.monotonic()
+    code: int | None = None
+    error = ""
+    try:
+        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+            code = response.status
+    except urllib.error.HTTPError as e:
+        code = e.code
+    except (urllib.error.URLError, OSError, ValueError) as e:
+        error = str(getattr(e, "reason", e))[:300] or type(e).__name__
+    return _record(delivery, code=code, error=error, duration_ms=int((time.monotonic() - started) * 1000))
+
+
+def _record(delivery: WebhookDelivery, *, code: int | None, error: str, duration_ms: int) -> WebhookDelivery:
+    now = timezone.now()
+    with transaction.atomic():
+        WebhookAttempt.objects.create(
+            delivery=delivery, attempted_at=now, response_code=code, error=error, duration_ms=duration_ms
+        )
+        delivery.attempts += 1
+        delivery.response_code = code
+        if code is not None and 200 <= code < 300:
+            delivery.status = WebhookDelivery.Status.DELIVERED
+            delivery.delivered_at = now
+            delivery.next_retry_at = None
+        elif delivery.attempts > len(RETRY_AFTER):
+            delivery.status = WebhookDelivery.Status.FAILED
+            delivery.next_retry_at = None
+        else:
+            delivery.next_retry_at = now + RETRY_AFTER[delivery.attempts - 1]
+        delivery.save(update_fields=["attempts", "response_code", "status", "delivered_at", "next_retry_at"])
+    return delivery
+
+
+def deliver_due() -> int:
+    """Retry every pending delivery whose time has come; how many were attempted."""
+    # Deliveries never tried (next_retry_at empty: a process stopped before its background sender ran)
+    # are due too; the claim in deliver() keeps one delivery from being sent twice at once.
+    due = WebhookDelivery.objects.filter(_due(), status=WebhookDelivery.Status.PENDING)
+    return sum(1 for delivery_id in list(due.values_list("pk", flat=True)) if deliver(delivery_id) is not None)
