@@ -470,6 +470,8 @@
     const panel = el("section", { className: "panel", "aria-label": t("panel"), lang: t.lang }, el("p", "muted", t("loading")));
     root.replaceChildren(el("style", "", CSS), panel, status);
     followTheme(panel, options.theme);
+    // Signing in or out (here, or in another panel on the page) changes what every form asks for.
+    auth.listeners.add(() => panel.querySelectorAll(".account, form.composer").forEach((node) => node.draw()));
 
     const announce = (text) => {
       status.textContent = "";
@@ -483,7 +485,7 @@
         state.film = state.thread.film;
         state.sort = state.sort || state.thread.default_sort;
         const [scores, page] = await Promise.all([
-          state.film ? request(`/films/${state.film.slug}/scores`) : null,
+          state.film ? request(`/films/${state.film.slug}/scores`).catch(() => null) : null, // the thread still shows
           request(commentsPath()),
         ]);
         state.scores = scores;
@@ -637,10 +639,7 @@
           bar.replaceChildren(button(t("signIn"), () => signIn().catch(() => announce(t("popupBlocked"))), "button"), state.thread.allow_guests === false ? "" : el("span", "muted", " " + t("orGuest")));
         }
       };
-      auth.listeners.add(() => {
-        draw();
-        panel.querySelectorAll("form.composer").forEach((form) => form.refreshIdentity());
-      });
+      bar.draw = draw;
       draw();
       return bar;
     }
@@ -669,11 +668,11 @@
         error,
         actions,
       );
-      form.refreshIdentity = () => {
+      form.draw = () => {
         nameField.hidden = Boolean(auth.reader || editing || state.thread.allow_guests === false);
         nameInput.required = !nameField.hidden;
       };
-      form.refreshIdentity();
+      form.draw();
       form.onsubmit = async (event) => {
         event.preventDefault();
         error.textContent = "";
@@ -769,9 +768,7 @@
         " " + (value > 0 ? counts.upvotes : counts.downvotes));
       button.onclick = async () => {
         try {
-          if (!auth.reader && !auth.guest.token) {
-            await signIn();
-          }
+          await ensureWriter();
           const result = await request(`/comments/${comment.id}/vote`, { method: "POST", body: { value: mine ? 0 : value }, write: true });
           state.votes.set(comment.id, result.your_vote);
           applyVotes(comment.id, result);
@@ -781,6 +778,25 @@
         }
       };
       return button;
+    }
+
+    // Voting needs an identity: the guest's token where the site takes guests, else a signed-in account.
+    async function ensureWriter() {
+      if (auth.reader || auth.guest.token) {
+        return;
+      }
+      if (state.thread.allow_guests !== false) {
+        try {
+          await auth.guestToken(auth.guest.name);
+          return;
+        } catch (error) {
+          if (error.field !== "guest_token") {
+            throw error;
+          }
+          state.thread.allow_guests = false;
+        }
+      }
+      await signIn();
     }
 
     function isMine(comment) {
@@ -1050,7 +1066,12 @@
       });
       on("comment.removed", (data) => removeComment(data.id, data.has_replies));
       on("comment.voted", (data) => applyVotes(data.id, data));
-      on("reload", () => source.close());
+      on("reload", () => {
+        // The page fell further behind than the server's event log reaches: start again from the top.
+        source.close();
+        state.source = null;
+        load();
+      });
     }
 
     signInWithSso(options.sso);

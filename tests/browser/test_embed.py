@@ -1,0 +1,341 @@
+"""The embed on a publisher's page, in a real browser: the page on one origin, Talkies on another.
+
+Two loopback servers, as in production where a WordPress site embeds a Talkies host: the real
+`talkies serve` with the demo loaded (the site lets the publisher's origin embed it and takes guest
+comments), and a tiny static server for the "publisher page" that carries the script tags. Every
+request the browser makes must go to one of the two; none may carry a cookie to Talkies.
+"""
+
+import http.server
+import json
+import re
+import threading
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from talkies.live.tests.servers import DEMO_PASSWORD, Reader, server_environment, serving, talkies
+
+from .conftest import CHROMIUM, CHROMIUM_ARGS
+
+SITE = "reelnews"
+THREAD_KEY = "ballerina-reactions"  # the publisher's own id for the article (data-thread)
+READER, READER_PASSWORD = "embedreader", "correct horse battery staple"
+SETUP = """
+from talkies.accounts.models import Site, User
+from talkies.embed.models import EmbedSettings
+site = Site.objects.get(slug={site!r})
+site.allow_guest_comments = True
+site.save()
+EmbedSettings.objects.update_or_create(site=site, defaults={{"allowed_origins": {origin!r}}})
+User.objects.create_user(username={reader!r}, password={password!r})
+"""
+
+ARTICLE = """<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>What did you think of Ballerina?</title></head>
+<body><main>
+<h1>What did you think of Ballerina?</h1>
+<p><span data-talkies-count="{key}" data-talkies-count-of="both"></span></p>
+<p>Also: <a href="/furiosa" data-talkies-count>Furiosa</a></p>
+<div data-talkies data-thread="{key}"></div>
+</main>
+<script src="{talkies}/static/embed/embed.js" data-site="{site}" data-film="ballerina" async></script>
+<script src="{talkies}/static/embed/count.js" data-site="{site}" async></script>
+</body></html>"""
+
+
+class Publisher:
+    """A static site on its own loopback port; `pages` maps a path to the HTML it serves."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, str] = {}
+        pages = self.pages
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                body = pages.get(urllib.parse.urlsplit(self.path).path)
+                self.send_response(200 if body else 404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.end_headers()
+                self.wfile.write((body or "not found").encode())
+
+            def log_message(self, *args: object) -> None:
+                pass  # quiet: pytest shows only what fails
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> "Publisher":
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def publisher() -> Iterator[Publisher]:
+    with Publisher() as site:
+        yield site
+
+
+@pytest.fixture(scope="module")
+def talkies_url(publisher, tmp_path_factory) -> Iterator[str]:
+    data_dir = tmp_path_factory.mktemp("embed-browser")
+    env = server_environment(data_dir)
+    talkies("migrate", "--no-input", env=env)
+    talkies("demo", env=env)
+    setup = SETUP.format(site=SITE, origin=publisher.origin, reader=READER, password=READER_PASSWORD)
+    talkies("shell", "-c", setup, env=env)
+    with serving(env, workers=1, log_path=data_dir / "server.log") as url:
+        for path, lang in (("/ballerina", "en"), ("/fr/ballerina", "fr")):
+            publisher.pages[path] = ARTICLE.format(lang=lang, key=THREAD_KEY, talkies=url, site=SITE)
+        seed_conversation(url, publisher.origin)
+        yield url
+
+
+def article_thread_id(talkies_url: str, page_origin: str) -> int:
+    """The article's thread, opened on first use exactly as the embed opens it."""
+    query = urllib.parse.urlencode(
+        {"site": SITE, "url": page_origin + "/ballerina", "thread": THREAD_KEY, "film": "ballerina"}
+    )
+    with urllib.request.urlopen(f"{talkies_url}/api/v1/embed/threads?{query}", timeout=10) as response:
+        return json.load(response)["id"]
+
+
+def demo_writer(talkies_url: str) -> Reader:
+    writer = Reader(talkies_url)
+    writer.log_in("aislebuff4", DEMO_PASSWORD)
+    return writer
+
+
+def seed_conversation(talkies_url: str, page_origin: str) -> None:
+    """A demo reader says three things under the article: one with an inline spoiler, one that is all spoiler."""
+    thread_id = article_thread_id(talkies_url, page_origin)
+    writer = demo_writer(talkies_url)
+    first = writer.post_json(
+        f"/threads/{thread_id}/comments", {"body": "The snow fight is the best in the series. >!Eve survives!<"}
+    )
+    writer.post_json(f"/threads/{thread_id}/comments", {"body": "Winston planned it all.", "is_spoiler": True})
+    writer.post_json(
+        f"/threads/{thread_id}/comments", {"body": "Agreed about the flamethrowers.", "parent_id": first["id"]}
+    )
+
+
+@pytest.fixture
+def requests_seen(page: Page) -> list[str]:
+    """Every URL the browser asks for, from the page and from any popup it opens."""
+    seen: list[str] = []
+    page.context.on("request", lambda request: seen.append(request.url))
+    return seen
+
+
+def open_article(page: Page, publisher: Publisher, path: str = "/ballerina") -> float:
+    """Load the article and wait for the panel; the milliseconds from navigation to its first render."""
+    page.goto(publisher.origin + path)
+    page.wait_for_function("performance.getEntriesByName('talkies:panel-rendered').length > 0")
+    return page.evaluate("performance.getEntriesByName('talkies:panel-rendered')[0].startTime")
+
+
+def panel(page: Page):
+    return page.locator("[data-talkies]")
+
+
+def test_the_panel_renders_scores_and_the_thread_in_its_shadow_root_talking_only_to_the_two_origins(
+    talkies_url, publisher, page, requests_seen, capsys
+):
+    rendered_after = open_article(page, publisher)
+
+    assert page.evaluate("document.querySelector('[data-talkies]').shadowRoot.mode") == "open"
+    expect(panel(page).get_by_text("7/10")).to_be_visible()  # the critic's score as published
+    expect(panel(page).get_by_text(re.compile(r"^\d+ ratings$"))).to_be_visible()
+    expect(panel(page).get_by_text(re.compile(r"% liked it$"))).to_be_visible()
+    expect(panel(page).get_by_role("heading", name="3 comments")).to_be_visible()
+    expect(panel(page).get_by_text("The snow fight is the best in the series.")).to_be_visible()
+    expect(panel(page).get_by_text("Agreed about the flamethrowers.")).to_be_visible()  # a first reply, nested
+    # The host page's own styles do not reach in: the panel's text is not in the light DOM.
+    assert "snow fight" not in page.locator("body").inner_text()
+
+    talkies_host, publisher_host = (urllib.parse.urlsplit(url).netloc for url in (talkies_url, publisher.origin))
+    hosts = {urllib.parse.urlsplit(url).netloc for url in requests_seen}
+    assert hosts == {talkies_host, publisher_host}, f"requests went to {hosts}"
+    panel_requests = [url for url in requests_seen if "/api/v1/" in url and "/embed/counts" not in url]
+    with capsys.disabled():
+        print(
+            f"\nembed: first render of the panel {rendered_after:.0f} ms after navigation; "
+            f"{len(requests_seen)} requests in all, {len(panel_requests)} API reads for the panel"
+        )
+
+
+def test_an_inline_spoiler_stays_hidden_until_the_reader_reveals_it_and_focus_moves_onto_it(
+    talkies_url, publisher, page
+):
+    open_article(page, publisher)
+    secret = panel(page).get_by_text("Eve survives")
+    expect(secret).to_be_hidden()
+
+    reveal = panel(page).get_by_role("button", name="Spoiler — show")
+    reveal.focus()
+    page.keyboard.press("Enter")
+
+    expect(secret).to_be_visible()
+    expect(secret).to_be_focused()
+    expect(panel(page).get_by_role("button", name="Hide spoiler")).to_have_attribute("aria-expanded", "true")
+
+
+def test_a_whole_comment_spoiler_stays_collapsed_until_opened(talkies_url, publisher, page):
+    open_article(page, publisher)
+    secret = panel(page).get_by_text("Winston planned it all.")
+    expect(secret).to_be_hidden()
+
+    panel(page).get_by_text("Contains spoilers — show").click()
+    expect(secret).to_be_visible()
+
+
+def test_count_js_fills_every_count_on_the_page_with_one_request_in_the_page_language(
+    talkies_url, publisher, page, requests_seen
+):
+    open_article(page, publisher)
+    # One names its thread by key; the link, by its href: a page nobody has commented on yet.
+    expect(page.locator("span[data-talkies-count]")).to_have_text(re.compile(r"^3 comments · \d+ ratings$"))
+    expect(page.locator("a[data-talkies-count]")).to_have_text("0 comments")
+    assert len([url for url in requests_seen if "/embed/counts" in url]) == 1
+
+    open_article(page, publisher, "/fr/ballerina")
+    expect(page.locator("span[data-talkies-count]")).to_have_text(re.compile(r"^3 commentaires · \d+ notes$"))
+    expect(panel(page).get_by_role("heading", name="3 commentaires")).to_be_visible()
+
+
+def test_a_guest_replies_from_the_keyboard_and_the_reply_is_there_after_a_reload(talkies_url, publisher, page):
+    open_article(page, publisher)
+    panel(page).get_by_role("button", name="Reply").first.click()
+    reply_box = panel(page).get_by_role("textbox", name=re.compile(r"^Your reply to "))
+    expect(reply_box).to_be_focused()  # focus goes straight to the reply box
+
+    page.keyboard.type("Seen it twice now.")
+    reply_form = panel(page).locator("form").filter(has=page.get_by_role("textbox", name=re.compile(r"^Your reply")))
+    reply_form.get_by_role("textbox", name="Your name").fill("Guest Eve")
+    reply_form.get_by_role("button", name="Post reply").click()
+    expect(panel(page).get_by_text("Seen it twice now.")).to_be_visible()
+    expect(panel(page).get_by_role("status")).to_have_text("Your comment was posted.")
+
+    open_article(page, publisher)
+    expect(panel(page).get_by_text("Seen it twice now.")).to_be_visible()
+    expect(panel(page).get_by_text("Guest Eve")).to_be_visible()
+
+
+def test_a_guest_votes_then_edits_and_removes_their_own_comment(talkies_url, publisher, page):
+    open_article(page, publisher)
+    others = panel(page).locator("li.comment").filter(has_text="The snow fight is the best").first
+    upvote = others.get_by_role("button", name=re.compile(r"^Upvote")).first
+    upvote.click()
+    expect(others.get_by_role("button", name=re.compile(r"^Upvote")).first).to_have_attribute("aria-pressed", "true")
+    expect(others.get_by_role("button", name=re.compile(r"^Upvote")).first).to_have_text(re.compile(r"1$"))
+
+    panel(page).get_by_role("textbox", name="Your comment").fill("A first thought, to be edited.")
+    panel(page).get_by_role("textbox", name="Your name").first.fill("Guest Ada")
+    panel(page).get_by_role("button", name="Post comment").click()
+    mine = panel(page).locator("li.comment").filter(has_text="A first thought").first
+    expect(mine.locator("article")).to_be_focused()  # the reader's own new comment, where they are looking
+
+    mine.get_by_role("button", name="Edit").click()
+    editor = panel(page).get_by_role("textbox", name="Edit your comment")
+    expect(editor).to_have_value("A first thought, to be edited.")
+    editor.fill("A second thought.")
+    panel(page).get_by_role("button", name="Save changes").click()
+    mine = panel(page).locator("li.comment").filter(has_text="A second thought.").first
+    expect(mine.get_by_text("edited")).to_be_visible()
+
+    mine.get_by_role("button", name="Remove").click()
+    panel(page).get_by_role("button", name="Yes, remove it").click()
+    expect(panel(page).get_by_text("A second thought.")).to_have_count(0)
+
+
+def test_axe_finds_no_serious_or_critical_problem_with_the_panel_open(talkies_url, publisher, page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    open_article(page, publisher)
+    panel(page).get_by_role("button", name="Spoiler — show").click()
+    panel(page).get_by_role("button", name="Reply").first.click()
+
+    results = Axe().run(page)  # axe-core looks inside open shadow roots
+    serious = [
+        f"{violation['id']} ({violation['impact']}): {violation['help']}"
+        for violation in results.response["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+    assert not serious, "\n".join(serious)
+
+    # The control: an unlabelled field slipped into the shadow root must be caught, or axe is not looking there.
+    page.evaluate("document.querySelector('[data-talkies]').shadowRoot.append(document.createElement('input'))")
+    assert "label" in {violation["id"] for violation in Axe().run(page).response["violations"]}
+
+
+@pytest.fixture(scope="module")
+def strict_browser(browser) -> Iterator:
+    """Chromium that blocks third-party cookies, as Safari and Firefox's strict mode do."""
+    chromium = browser.browser_type.launch(
+        executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, "--test-third-party-cookie-phaseout"]
+    )
+    yield chromium
+    chromium.close()
+
+
+# The popup's own page sends `<meta name="referrer" content="no-referrer">`, under which Chromium posts its
+# login form with `Origin: null`, and Django's CSRF check refuses it (403 "Origin checking failed - null").
+# Strict: once talkies/embed fixes it this test passes, XPASS fails the run, and the marker must go.
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="popup login form posts Origin: null (CSRF 403)")
+def test_a_reader_signs_in_through_the_popup_with_third_party_cookies_blocked_then_rates_and_comments(
+    talkies_url, publisher, strict_browser
+):
+    context = strict_browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    cookies_sent: list[str] = []
+
+    def note_cookies(request) -> None:
+        # Only the publisher's page, not the first-party popup, whose login rightly uses Talkies' cookies.
+        if request.url.startswith(talkies_url) and "cookie" in request.all_headers():
+            cookies_sent.append(request.url)
+
+    page.on("request", note_cookies)
+    try:
+        open_article(page, publisher)
+        with page.expect_popup() as popup_opened:
+            panel(page).get_by_role("button", name="Sign in").click()
+        popup = popup_opened.value
+        popup.fill("input[name=username]", READER)
+        popup.fill("input[name=password]", READER_PASSWORD)
+        popup.get_by_role("button", name="Sign in").click()
+        expect(panel(page).get_by_text(f"Signed in as {READER}")).to_be_visible()
+
+        # Rate 4 stars with the keyboard alone: the first star takes focus, arrows move along the group.
+        panel(page).get_by_role("radio", name="0.5 stars").focus()
+        for _ in range(7):
+            page.keyboard.press("ArrowRight")
+        expect(panel(page).get_by_text("You rated it 4 stars")).to_be_visible()
+
+        panel(page).get_by_role("textbox", name="Your comment").fill("Signed in from the publisher's page.")
+        panel(page).get_by_role("button", name="Post comment").click()
+        posted = panel(page).locator("li.comment").filter(has_text="Signed in from the publisher's page.")
+        expect(posted.locator("strong").first).to_have_text(READER)
+        assert not cookies_sent, f"the embed sent cookies to Talkies: {cookies_sent}"
+    finally:
+        context.close()
+
+
+def test_a_comment_posted_elsewhere_waits_behind_a_button_and_is_announced(talkies_url, publisher, page):
+    open_article(page, publisher)
+    page.wait_for_timeout(500)  # the stream opens right after the first render; let it subscribe
+    thread_id = article_thread_id(talkies_url, publisher.origin)
+    demo_writer(talkies_url).post_json(f"/threads/{thread_id}/comments", {"body": "Posted from another browser."})
+
+    show = panel(page).get_by_role("button", name="1 new comment — show")
+    expect(show).to_be_visible(timeout=5_000)
+    expect(panel(page).get_by_role("status")).to_have_text("1 new comment — show")
+    show.click()
+    expect(panel(page).get_by_text("Posted from another browser.")).to_be_visible()
