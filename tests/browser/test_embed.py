@@ -6,10 +6,14 @@ comments), and a tiny static server for the "publisher page" that carries the sc
 request the browser makes must go to one of the two; none may carry a cookie to Talkies.
 """
 
+import base64
+import hashlib
+import hmac
 import http.server
 import json
 import re
 import threading
+import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -24,13 +28,14 @@ from .conftest import CHROMIUM, CHROMIUM_ARGS
 SITE = "reelnews"
 THREAD_KEY = "ballerina-reactions"  # the publisher's own id for the article (data-thread)
 READER, READER_PASSWORD = "embedreader", "correct horse battery staple"
+SSO_SECRET = "shared-with-the-publishers-server"
 SETUP = """
 from talkies.accounts.models import Site, User
 from talkies.embed.models import EmbedSettings
 site = Site.objects.get(slug={site!r})
 site.allow_guest_comments = True
 site.save()
-EmbedSettings.objects.update_or_create(site=site, defaults={{"allowed_origins": {origin!r}}})
+EmbedSettings.objects.update_or_create(site=site, defaults={{"allowed_origins": {origin!r}, "sso_secret": {sso!r}}})
 User.objects.create_user(username={reader!r}, password={password!r})
 """
 
@@ -40,7 +45,7 @@ ARTICLE = """<!doctype html>
 <h1>What did you think of Ballerina?</h1>
 <p><span data-talkies-count="{key}" data-talkies-count-of="both"></span></p>
 <p>Also: <a href="/furiosa" data-talkies-count>Furiosa</a></p>
-<div data-talkies data-thread="{key}"></div>
+<div data-talkies data-thread="{key}"{sso}></div>
 </main>
 <script src="{talkies}/static/embed/embed.js" data-site="{site}" data-film="ballerina" async></script>
 <script src="{talkies}/static/embed/count.js" data-site="{site}" async></script>
@@ -89,13 +94,21 @@ def talkies_url(publisher, tmp_path_factory) -> Iterator[str]:
     env = server_environment(data_dir)
     talkies("migrate", "--no-input", env=env)
     talkies("demo", env=env)
-    setup = SETUP.format(site=SITE, origin=publisher.origin, reader=READER, password=READER_PASSWORD)
+    setup = SETUP.format(site=SITE, origin=publisher.origin, reader=READER, password=READER_PASSWORD, sso=SSO_SECRET)
     talkies("shell", "-c", setup, env=env)
     with serving(env, workers=1, log_path=data_dir / "server.log") as url:
-        for path, lang in (("/ballerina", "en"), ("/fr/ballerina", "fr")):
-            publisher.pages[path] = ARTICLE.format(lang=lang, key=THREAD_KEY, talkies=url, site=SITE)
+        for path, lang, sso in (("/ballerina", "en", ""), ("/fr/ballerina", "fr", ""), ("/member/ballerina", "en", 1)):
+            signed_in = f' data-sso="{sso_for_member()}"' if sso else ""
+            publisher.pages[path] = ARTICLE.format(lang=lang, key=THREAD_KEY, talkies=url, site=SITE, sso=signed_in)
         seed_conversation(url, publisher.origin)
         yield url
+
+
+def sso_for_member() -> str:
+    """What the publisher's server prints for its logged-in member, as docs/embedding.md tells it to."""
+    payload = {"id": "wp-42", "name": "Wanda Press", "email": "wanda@reelnews.example", "exp": int(time.time()) + 3600}
+    encoded = base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+    return encoded + "." + hmac.new(SSO_SECRET.encode(), encoded.encode(), hashlib.sha256).hexdigest()
 
 
 def article_thread_id(talkies_url: str, page_origin: str) -> int:
@@ -285,6 +298,47 @@ def strict_browser(browser) -> Iterator:
     chromium.close()
 
 
+def test_a_member_signed_in_by_the_publishers_sso_rates_from_the_keyboard_and_comments_without_cookies(
+    talkies_url, publisher, strict_browser
+):
+    context = strict_browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    cookies_sent = watch_for_cookies(page, talkies_url)
+    try:
+        open_article(page, publisher, "/member/ballerina")
+        expect(panel(page).get_by_text("Signed in as Wanda Press")).to_be_visible()
+        expect(panel(page).get_by_role("textbox", name="Your name")).to_be_hidden()  # members need no name
+
+        # Four stars with the keyboard alone: the group takes focus on its first star, arrows move along it.
+        panel(page).get_by_role("radio", name="0.5 stars").focus()
+        for _ in range(7):
+            page.keyboard.press("ArrowRight")
+        expect(panel(page).get_by_role("radio", name="4 stars")).to_be_checked()
+        expect(panel(page).get_by_text("You rated it 4 stars")).to_be_visible()
+
+        panel(page).get_by_role("textbox", name="Your comment").fill("Signed in by my own site.")
+        panel(page).get_by_role("button", name="Post comment").click()
+        posted = panel(page).locator("li.comment").filter(has_text="Signed in by my own site.")
+        expect(posted.locator("header strong")).to_have_text("Wanda Press")
+        expect(posted.get_by_text("rated it 4 stars")).to_be_visible()  # the member's rating badge
+        assert not cookies_sent, f"the embed sent cookies to Talkies: {cookies_sent}"
+    finally:
+        context.close()
+
+
+def watch_for_cookies(page: Page, talkies_url: str) -> list[str]:
+    """URLs of the page's requests to Talkies that carried a cookie (there must be none)."""
+    cookies_sent: list[str] = []
+
+    def note(request) -> None:
+        if request.url.startswith(talkies_url) and "cookie" in request.all_headers():
+            cookies_sent.append(request.url)
+
+    page.on("request", note)
+    return cookies_sent
+
+
 # The popup's own page sends `<meta name="referrer" content="no-referrer">`, under which Chromium posts its
 # login form with `Origin: null`, and Django's CSRF check refuses it (403 "Origin checking failed - null").
 # Strict: once talkies/embed fixes it this test passes, XPASS fails the run, and the marker must go.
@@ -295,14 +349,7 @@ def test_a_reader_signs_in_through_the_popup_with_third_party_cookies_blocked_th
     context = strict_browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
-    cookies_sent: list[str] = []
-
-    def note_cookies(request) -> None:
-        # Only the publisher's page, not the first-party popup, whose login rightly uses Talkies' cookies.
-        if request.url.startswith(talkies_url) and "cookie" in request.all_headers():
-            cookies_sent.append(request.url)
-
-    page.on("request", note_cookies)
+    cookies_sent = watch_for_cookies(page, talkies_url)
     try:
         open_article(page, publisher)
         with page.expect_popup() as popup_opened:

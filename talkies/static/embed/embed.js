@@ -572,6 +572,7 @@
       const removeButton = button(t("removeRating"));
       removeButton.hidden = true;
       const name = "rating-" + state.thread.id;
+      let pending;
       const paint = (value) => stars.querySelectorAll("label").forEach((label, index) => label.classList.toggle("on", index < value));
       const show = (rating) => {
         const value = rating ? rating.value : 0;
@@ -583,7 +584,12 @@
       for (let value = 1; value <= 10; value++) {
         const id = name + "-" + value;
         const input = el("input", { type: "radio", name, value, id, className: "sr" });
-        input.onchange = () => save(value);
+        input.onchange = () => {
+          // Arrow keys check each star they pass: save only where the reader stops.
+          paint(value);
+          clearTimeout(pending);
+          pending = setTimeout(() => save(value), 600);
+        };
         const label = el("label", { for: id, className: value % 2 ? "half left" : "half right" },
           el("span", "sr", scoreLabel((value * scale) / 10, scale)));
         label.onmouseenter = () => paint(value);
