@@ -199,6 +199,8 @@ RATE_LIMITS = {
     },
     "guest_token": {"account": "", "ip": os.environ.get("RATE_LIMIT_GUEST_TOKENS_PER_IP", "10/m,50/h")},
     "register": {"account": "", "ip": os.environ.get("RATE_LIMIT_REGISTRATIONS_PER_IP", "5/h,20/d")},
+    # Threads that embedded pages open on first use (only new threads count).
+    "embed_thread": {"account": "", "ip": os.environ.get("RATE_LIMIT_EMBED_THREADS_PER_IP", "20/m,200/h")},
     "verification_email": {
         "account": os.environ.get("RATE_LIMIT_VERIFICATION_EMAILS_PER_ACCOUNT", "3/h"),
         "ip": os.environ.get("RATE_LIMIT_VERIFICATION_EMAILS_PER_IP", "10/h"),

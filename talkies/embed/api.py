@@ -15,6 +15,7 @@ from talkies.api_common import READ_ERRORS, WRITE_ERRORS, PageQuery, current_sit
 from talkies.comments.api import thread_out
 from talkies.comments.models import Comment, Thread
 from talkies.lib.errors import PermissionDenied, ServiceError
+from talkies.lib.ratelimit import enforce_rate_limit
 
 from .models import ApiKey
 from .page_urls import BadUrl, normalise_origin
@@ -102,6 +103,8 @@ def resolve(request: HttpRequest, data: PageThreadIn | PageThreadQuery) -> Statu
         # A site's own servers may always open threads and re-link films; pages only as the site allows.
         create=api_key is not None or embed_policy(site).create_threads_on_first_use,
         relink_film=api_key is not None,
+        # Any page of an allowed origin may open threads, so a script could open thousands: limit it.
+        before_create=None if api_key else lambda: enforce_rate_limit(request, "embed_thread", actor=None, field="url"),
     )
     return Status(201 if created else 200, page_thread_out(thread))
 

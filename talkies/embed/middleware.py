@@ -8,11 +8,11 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from talkies.accounts.models import Site, User
+from talkies.accounts.models import User
 from talkies.api_common import mark_authenticated_by_header
 
 from .page_urls import BadUrl, normalise_origin
-from .services import is_allowed_origin
+from .services import is_allowed_origin, site_for_slug
 from .tokens import BadToken, grant_still_valid, read_reader_token
 
 # The embed's paths: the JSON API and the live streams. Pages keep choosing their site by host name.
@@ -39,7 +39,7 @@ class SiteParameterMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         slug = request.GET.get("site")
         if slug and request.path_info.startswith(EMBED_PATH_PREFIXES):
-            site = Site.objects.filter(slug=slug).first()
+            site = site_for_slug(slug)
             if site is None:
                 return error(404, f"no site {slug!r} on this installation", "site")
             request.site = site  # type: ignore[attr-defined,assignment]

@@ -6,6 +6,7 @@ Views, API endpoints and the management commands all go through these functions.
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -15,6 +16,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from talkies.accounts.models import Site, User
+from talkies.accounts.selectors import SITE_CACHE_SECONDS, SITE_GENERATION_KEY
 from talkies.catalogue.models import Film
 from talkies.comments.models import Thread
 from talkies.comments.selectors import visible_threads_q
@@ -76,6 +78,18 @@ def _forget_policy(sender: type[EmbedSettings], instance: EmbedSettings, **kwarg
     cache.delete(_policy_key(instance.site_id))
 
 
+def site_for_slug(slug: str) -> Site | None:
+    """The site named by an embed's ?site=, cached like accounts.selectors.site_for_host (same generation)."""
+    generation = cache.get_or_set(SITE_GENERATION_KEY, 0)
+    key = f"site-for-slug:{generation}:{slug}"
+    site = cache.get(key)
+    if site is None:
+        site = Site.objects.filter(slug=slug).first()
+        if site is not None:
+            cache.set(key, site, SITE_CACHE_SECONDS)
+    return site
+
+
 def is_allowed_origin(site: Site, origin: str | None) -> bool:
     """Whether `origin` (an Origin header or a popup's origin parameter, any spelling) may embed `site`."""
     if not origin:
@@ -125,12 +139,14 @@ def page_thread_resolve(
     title: str = "",
     create: bool,
     relink_film: bool = False,
+    before_create: Callable[[], None] | None = None,
 ) -> tuple[Thread, bool]:
     """The thread of a page of `site` and whether it was created now.
 
     The page must be on one of the site's allowed origins (only its URL is looked at; it is never fetched).
     `create` opens the thread when there is none; otherwise a missing thread is NotFound naming `url`. The
     film is linked to a new thread, or to one without a film; `relink_film` (API keys) replaces it.
+    `before_create` runs just before a thread is created, and may raise to prevent it (a rate limit).
     Idempotent: the key is unique per site, so concurrent first uses create one thread between them.
     """
     try:
@@ -153,6 +169,8 @@ def page_thread_resolve(
     if thread is None:
         if not create:
             raise NotFound("url", f"no thread for this page on {site.name} yet, and pages do not open threads here")
+        if before_create is not None:
+            before_create()
         try:
             with transaction.atomic():
                 thread = Thread.objects.create(site=site, key=key, url=canonical_url, title=title.strip(), film=film)
@@ -236,18 +254,26 @@ def sso_sign_in(*, site: Site, sso: str) -> User:
     with transaction.atomic():
         identity = SsoIdentity.objects.select_related("user").filter(site=site, external_id=vouched.id).first()
         if identity is None:
-            user = User(username=_free_sso_username(site, vouched.id))
-            user.set_unusable_password()
-            _copy_profile(user, vouched)
-            user.save()
-            SsoIdentity.objects.create(site=site, external_id=vouched.id, user=user)
-            return user
+            try:
+                return _create_sso_user(site, vouched)
+            except IntegrityError:  # the same reader's first sign-in, twice at once: the other one won
+                identity = SsoIdentity.objects.select_related("user").get(site=site, external_id=vouched.id)
         user = identity.user
         if (user.display_name, user.email) != (vouched.name, vouched.email):
             _copy_profile(user, vouched)
             user.save(update_fields=["display_name", "email"])
     if not user.is_active:
         raise SsoRefused("sso", "this account has been deactivated")
+    return user
+
+
+def _create_sso_user(site: Site, vouched: SsoUser) -> User:
+    with transaction.atomic():  # a savepoint, so a lost race leaves the outer transaction usable
+        user = User(username=_free_sso_username(site, vouched.id))
+        user.set_unusable_password()
+        _copy_profile(user, vouched)
+        user.save()
+        SsoIdentity.objects.create(site=site, external_id=vouched.id, user=user)
     return user
 
 

@@ -198,3 +198,17 @@ def test_counts_cost_a_fixed_number_of_queries(embedded, client, django_assert_m
     pages = [f"{ORIGIN}/page-{n}" for n in range(50)]
     with django_assert_max_num_queries(5):  # site, embed policy (cached after), threads, scores
         client.get("/api/v1/embed/counts", {"site": "reelnews", "page": pages})
+
+
+def test_pages_opening_threads_are_rate_limited_per_address_but_reading_is_not(embedded, client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "embed_thread": {"account": "", "ip": "2/m"}}
+    assert resolve(client, url=f"{PAGE}-1").status_code == 201
+    assert resolve(client, url=f"{PAGE}-2").status_code == 201
+
+    refused = resolve(client, url=f"{PAGE}-3")
+
+    assert refused.status_code == 429
+    assert refused.json()["field"] == "url"
+    assert "Retry-After" in refused
+    assert resolve(client, url=f"{PAGE}-1").status_code == 200  # an existing thread is only read
+    assert not Thread.objects.filter(key=f"{PAGE}-3").exists()
