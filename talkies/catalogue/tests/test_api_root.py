@@ -31,6 +31,11 @@ def test_the_openapi_schema_is_served_and_lists_every_endpoint(client, site):
         "/api/v1/threads/{thread_id}/close": {"post"},
         "/api/v1/counts": {"get"},
         "/api/v1/guest-token": {"post"},
+        "/api/v1/embed/threads": {"get", "post"},
+        "/api/v1/embed/counts": {"get"},
+        "/api/v1/embed/session": {"get"},
+        "/api/v1/embed/sso": {"post"},
+        "/api/v1/embed/moderation/pending": {"get"},
     } == {path: set(operations) for path, operations in paths.items()}
 
 
