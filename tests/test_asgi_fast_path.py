@@ -5,6 +5,7 @@ blocking lookups run on this test's thread so they see the test's transaction.
 """
 
 import asyncio
+import contextlib
 import gzip
 import json
 from collections.abc import Iterator
@@ -13,6 +14,8 @@ from typing import Any
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from django.core.asgi import get_asgi_application
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.utils import timezone
 
 from talkies.comments.cache import PageStore
@@ -87,6 +90,20 @@ def scope_for(url: str, *, host: str = "testserver", headers: dict[str, str] | N
     }
 
 
+@contextlib.contextmanager
+def connection_kept_open_for_tests() -> Iterator[None]:
+    """Django's handlers close the database connection when a request starts and finishes; inside a test's
+    transaction that would end the transaction (on PostgreSQL, mid-test). Django's test client disconnects
+    the same receiver around each of its requests (and reconnects it after), so this does the same."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 async def call(app, scope: dict[str, Any]) -> Response:
     messages: list[dict[str, Any]] = []
     request_sent = False
@@ -107,7 +124,8 @@ async def call(app, scope: dict[str, Any]) -> Response:
 
 
 def get(app, url: str, **kwargs: Any) -> Response:
-    return async_to_sync(call)(app, scope_for(url, **kwargs))
+    with connection_kept_open_for_tests():
+        return async_to_sync(call)(app, scope_for(url, **kwargs))
 
 
 def page_url(thread: Thread, query: str = "sort=old&limit=200") -> str:
@@ -135,7 +153,8 @@ def commented_thread(thread, reader, second_reader):
 
 def test_a_stored_page_is_the_bytes_and_headers_django_sends(app, django_app, commented_thread):
     url = page_url(commented_thread)
-    django_own = async_to_sync(call)(django_app.django, scope_for(url))
+    with connection_kept_open_for_tests():
+        django_own = async_to_sync(call)(django_app.django, scope_for(url))
     first = get(app, url)
     second = get(app, url)
 
@@ -327,7 +346,8 @@ def test_concurrent_misses_render_the_page_once(app, django_app, commented_threa
     async def many() -> list[Response]:
         return await asyncio.gather(*(call(app, scope) for _ in range(8)))
 
-    responses = async_to_sync(many)()
+    with connection_kept_open_for_tests():
+        responses = async_to_sync(many)()
 
     assert django_app.calls == 1
     assert len({r.body for r in responses}) == 1 and {r.status for r in responses} == {200}
