@@ -37,6 +37,19 @@ def validate_origin_lines(text: str) -> None:
     parse_origin_lines(text)
 
 
+SSO_SECRET_MIN_LENGTH = 32
+
+
+def validate_sso_secret(value: str) -> None:
+    # Anyone may try signatures against the SSO endpoint offline from one genuine payload; a short secret
+    # would let them guess it and sign in as any of the site's users.
+    if value and len(value) < SSO_SECRET_MIN_LENGTH:
+        raise ValidationError(
+            f"the SSO secret must be at least {SSO_SECRET_MIN_LENGTH} characters; generate one with "
+            '`python -c "import secrets; print(secrets.token_urlsafe(32))"`'
+        )
+
+
 def new_webhook_secret() -> str:
     return secrets.token_hex(32)
 
@@ -55,6 +68,7 @@ class EmbedSettings(models.Model):
     sso_secret = models.CharField(
         max_length=128,
         blank=True,
+        validators=[validate_sso_secret],
         help_text="Shared with the host site's server, which signs its users with it (docs/embedding.md). "
         "Empty: SSO is off. Changing it signs every SSO user out at their next request.",
     )

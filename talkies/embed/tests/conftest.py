@@ -7,7 +7,8 @@ from talkies.embed.models import EmbedSettings
 
 ORIGIN = "https://reelnews.example"
 OTHER_ORIGIN = "https://otherreel.example"
-SSO_SECRET = "reelnews-sso-secret-for-tests"
+SSO_SECRET = "reelnews-sso-secret-for-tests-0123456789"
+OTHER_SSO_SECRET = "otherreel-sso-secret-for-tests-0123456789"
 
 
 @pytest.fixture
@@ -18,7 +19,7 @@ def embedded(site):
 
 @pytest.fixture
 def other_embedded(other_site):
-    EmbedSettings.objects.create(site=other_site, allowed_origins=OTHER_ORIGIN, sso_secret="other-secret")
+    EmbedSettings.objects.create(site=other_site, allowed_origins=OTHER_ORIGIN, sso_secret=OTHER_SSO_SECRET)
     return other_site
 
 

@@ -8,7 +8,7 @@ from talkies.accounts.models import User
 from talkies.embed.models import SsoIdentity
 from talkies.embed.tokens import encode_sso, read_reader_token
 
-from .conftest import ORIGIN, SSO_SECRET
+from .conftest import ORIGIN, OTHER_SSO_SECRET, SSO_SECRET
 
 
 def signed(secret=SSO_SECRET, **overrides):
@@ -82,7 +82,7 @@ def test_expired_forged_or_malformed_payloads_are_refused_naming_sso(embedded, b
 
 
 def test_another_sites_secret_does_not_sign_in_here(embedded, other_embedded, browser):
-    response = exchange(browser, signed(secret="other-secret"))
+    response = exchange(browser, signed(secret=OTHER_SSO_SECRET))
 
     assert response.status_code == 401
     assert response.json()["field"] == "sso"
@@ -90,7 +90,7 @@ def test_another_sites_secret_does_not_sign_in_here(embedded, other_embedded, br
 
 def test_the_same_host_id_on_two_sites_is_two_accounts(embedded, other_embedded, browser):
     exchange(browser, signed())
-    exchange(browser, signed(secret="other-secret"), site="otherreel", origin="https://otherreel.example")
+    exchange(browser, signed(secret=OTHER_SSO_SECRET), site="otherreel", origin="https://otherreel.example")
 
     assert set(User.objects.filter(username__startswith="sso-").values_list("username", flat=True)) == {
         "sso-reelnews-42",
@@ -124,3 +124,12 @@ def test_sso_from_a_page_off_the_list_is_refused_naming_origin(embedded, browser
 
     assert response.status_code == 403
     assert response.json()["field"] == "origin"
+
+
+def test_a_short_sso_secret_is_refused_in_the_admin(embedded):
+    from django.core.exceptions import ValidationError
+
+    settings_row = embedded.embed_settings
+    settings_row.sso_secret = "hunter2"
+    with pytest.raises(ValidationError, match="at least 32 characters"):
+        settings_row.full_clean()
