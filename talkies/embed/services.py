@@ -103,25 +103,27 @@ def is_allowed_origin(site: Site, origin: str | None) -> bool:
 # --- Threads keyed by page ------------------------------------------------------------------------
 
 
+FILM_ID_FIELDS = {"imdb": "imdb_id", "tmdb": "tmdb_id"}
+
+
 def film_from_ref(ref: str) -> Film:
     """`imdb:tt7181546`, `tmdb:245891` or a Talkies slug -> the film; ServiceError naming `film` if unknown."""
     scheme, colon, value = ref.strip().partition(":")
-    films = Film.objects.all()
-    if colon and scheme.lower() == "imdb":
-        film = films.filter(imdb_id=value.strip()).first() if value.strip() else None
-    elif colon and scheme.lower() == "tmdb":
-        film = films.filter(tmdb_id=value.strip()).first() if value.strip() else None
-    elif not colon:
-        film = films.filter(slug=ref.strip()).first()
+    if not colon:
+        lookup = {"slug": scheme}
+    elif scheme.lower() in FILM_ID_FIELDS and value.strip():
+        lookup = {FILM_ID_FIELDS[scheme.lower()]: value.strip()}
     else:
         raise ServiceError("film", f"film {ref!r}: use imdb:<id>, tmdb:<id> or a Talkies film slug")
+    film = Film.objects.filter(**lookup).first()
     if film is None:
         raise ServiceError("film", f"no film {ref!r} in the catalogue: check the id, or add the film first")
     return film
 
 
 def thread_key(*, url: str, explicit_id: str | None) -> str:
-    if explicit_id is None:
+    """The explicit id when there is one (an empty one is none), else the page URL normalised."""
+    if not explicit_id:
         return normalise_page_url(url)
     if not EXPLICIT_ID.fullmatch(explicit_id) or explicit_id.startswith(RESERVED_KEY_PREFIXES):
         raise ServiceError(

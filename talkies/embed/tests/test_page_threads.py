@@ -212,3 +212,11 @@ def test_pages_opening_threads_are_rate_limited_per_address_but_reading_is_not(e
     assert "Retry-After" in refused
     assert resolve(client, url=f"{PAGE}-1").status_code == 200  # an existing thread is only read
     assert not Thread.objects.filter(key=f"{PAGE}-3").exists()
+
+
+def test_empty_optional_parameters_count_as_absent(embedded, client):
+    response = resolve(client, url=PAGE, thread="", film="")
+
+    assert response.status_code == 201
+    assert response.json()["key"] == PAGE
+    assert response.json()["film"] is None
