@@ -14,7 +14,7 @@ from talkies.accounts.models import Site, User
 from talkies.api_common import READ_ERRORS, WRITE_ERRORS, PageQuery, current_site, paginate
 from talkies.comments.api import thread_out
 from talkies.comments.models import Comment, Thread
-from talkies.lib.errors import PermissionDenied, ServiceError
+from talkies.lib.errors import PermissionDenied
 from talkies.lib.ratelimit import enforce_rate_limit
 
 from .models import ApiKey
@@ -31,6 +31,7 @@ from .schemas import (
     SsoIn,
 )
 from .services import (
+    Unauthorized,
     api_key_authenticate,
     embed_policy,
     is_allowed_origin,
@@ -43,10 +44,6 @@ from .tokens import issue_reader_token, reader_token_max_age
 router = Router(tags=["embedding"])
 
 API_KEY_SCHEME = "api-key"
-
-
-class Unauthorized(ServiceError):
-    status_code = 401
 
 
 def api_key_from_header(request: HttpRequest) -> ApiKey | None:

@@ -34,7 +34,9 @@ API_KEY_PREFIX = "tk_"
 KEY_MAX_LENGTH = 500  # Thread.key and Thread.url
 
 
-class SsoRefused(ServiceError):
+class Unauthorized(ServiceError):
+    """A credential (SSO payload, API key) that is missing, forged or expired: 401 naming its field."""
+
     status_code = 401
 
 
@@ -248,11 +250,11 @@ def sso_sign_in(*, site: Site, sso: str) -> User:
     """
     secret = EmbedSettings.objects.filter(site=site).values_list("sso_secret", flat=True).first()
     if not secret:
-        raise SsoRefused("sso", f"{site.name} does not use SSO: set an SSO secret in its embed settings")
+        raise Unauthorized("sso", f"{site.name} does not use SSO: set an SSO secret in its embed settings")
     try:
         vouched = read_sso(sso, secret=secret)
     except BadToken as e:
-        raise SsoRefused("sso", str(e)) from e
+        raise Unauthorized("sso", str(e)) from e
     with transaction.atomic():
         identity = SsoIdentity.objects.select_related("user").filter(site=site, external_id=vouched.id).first()
         if identity is None:
@@ -265,7 +267,7 @@ def sso_sign_in(*, site: Site, sso: str) -> User:
             _copy_profile(user, vouched)
             user.save(update_fields=["display_name", "email"])
     if not user.is_active:
-        raise SsoRefused("sso", "this account has been deactivated")
+        raise Unauthorized("sso", "this account has been deactivated")
     return user
 
 
