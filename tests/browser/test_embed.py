@@ -127,7 +127,7 @@ def demo_writer(talkies_url: str) -> Reader:
 
 
 def seed_conversation(talkies_url: str, page_origin: str) -> None:
-    """A demo reader says three things under the article: one with an inline spoiler, one that is all spoiler."""
+    """A demo reader talks under the article: an inline spoiler, a comment that is all spoiler, a long exchange."""
     thread_id = article_thread_id(talkies_url, page_origin)
     writer = demo_writer(talkies_url)
     first = writer.post_json(
@@ -137,6 +137,9 @@ def seed_conversation(talkies_url: str, page_origin: str) -> None:
     writer.post_json(
         f"/threads/{thread_id}/comments", {"body": "Agreed about the flamethrowers.", "parent_id": first["id"]}
     )
+    question = writer.post_json(f"/threads/{thread_id}/comments", {"body": "Who stayed for the credits?"})
+    for n in range(1, 7):  # one more than a page shows under its comment
+        writer.post_json(f"/threads/{thread_id}/comments", {"body": f"Me, number {n}.", "parent_id": question["id"]})
 
 
 @pytest.fixture
@@ -167,7 +170,7 @@ def test_the_panel_renders_scores_and_the_thread_in_its_shadow_root_talking_only
     expect(panel(page).get_by_text("7/10")).to_be_visible()  # the critic's score as published
     expect(panel(page).get_by_text(re.compile(r"^\d+ ratings$"))).to_be_visible()
     expect(panel(page).get_by_text(re.compile(r"% liked it$"))).to_be_visible()
-    expect(panel(page).get_by_role("heading", name="3 comments")).to_be_visible()
+    expect(panel(page).get_by_role("heading", name="10 comments")).to_be_visible()
     expect(panel(page).get_by_text("The snow fight is the best in the series.")).to_be_visible()
     expect(panel(page).get_by_text("Agreed about the flamethrowers.")).to_be_visible()  # a first reply, nested
     # The host page's own styles do not reach in: the panel's text is not in the light DOM.
@@ -214,18 +217,19 @@ def test_count_js_fills_every_count_on_the_page_with_one_request_in_the_page_lan
 ):
     open_article(page, publisher)
     # One names its thread by key; the link, by its href: a page nobody has commented on yet.
-    expect(page.locator("span[data-talkies-count]")).to_have_text(re.compile(r"^3 comments · \d+ ratings$"))
+    expect(page.locator("span[data-talkies-count]")).to_have_text(re.compile(r"^10 comments · \d+ ratings$"))
     expect(page.locator("a[data-talkies-count]")).to_have_text("0 comments")
     assert len([url for url in requests_seen if "/embed/counts" in url]) == 1
 
     open_article(page, publisher, "/fr/ballerina")
-    expect(page.locator("span[data-talkies-count]")).to_have_text(re.compile(r"^3 commentaires · \d+ notes$"))
-    expect(panel(page).get_by_role("heading", name="3 commentaires")).to_be_visible()
+    expect(page.locator("span[data-talkies-count]")).to_have_text(re.compile(r"^10 commentaires · \d+ notes$"))
+    expect(panel(page).get_by_role("heading", name="10 commentaires")).to_be_visible()
 
 
 def test_a_guest_replies_from_the_keyboard_and_the_reply_is_there_after_a_reload(talkies_url, publisher, page):
     open_article(page, publisher)
-    panel(page).get_by_role("button", name="Reply").first.click()
+    snow_fight = panel(page).locator("li.comment").filter(has_text="The snow fight is the best").first
+    snow_fight.get_by_role("button", name="Reply").first.click()
     reply_box = panel(page).get_by_role("textbox", name=re.compile(r"^Your reply to "))
     expect(reply_box).to_be_focused()  # focus goes straight to the reply box
 
@@ -268,10 +272,24 @@ def test_a_guest_votes_then_edits_and_removes_their_own_comment(talkies_url, pub
     expect(panel(page).get_by_text("A second thought.")).to_have_count(0)
 
 
-def test_axe_finds_no_serious_or_critical_problem_with_the_panel_open(talkies_url, publisher, page):
+def test_more_replies_load_when_asked_and_keyboard_focus_moves_to_the_first_of_them(talkies_url, publisher, page):
+    open_article(page, publisher)
+    expect(panel(page).get_by_text("Me, number 5.")).to_be_visible()
+    expect(panel(page).get_by_text("Me, number 6.")).to_have_count(0)
+
+    panel(page).get_by_role("button", name="1 more reply").click()
+    expect(panel(page).locator("article").filter(has_text="Me, number 6.")).to_be_focused()
+    expect(panel(page).get_by_role("button", name="1 more reply")).to_have_count(0)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_or_critical_problem_with_the_panel_open(talkies_url, publisher, page, scheme):
     from axe_playwright_python.sync_playwright import Axe
 
+    page.emulate_media(color_scheme=scheme)  # data-theme="auto" follows it
     open_article(page, publisher)
+    dark = page.evaluate("document.querySelector('[data-talkies]').shadowRoot.querySelector('.panel.dark') !== null")
+    assert dark == (scheme == "dark")
     panel(page).get_by_role("button", name="Spoiler — show").click()
     panel(page).get_by_role("button", name="Reply").first.click()
 

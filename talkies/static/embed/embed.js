@@ -656,7 +656,7 @@
       const form = el("form", "composer");
       const label = editing ? t("editComment") : parent ? t("yourReply", { name: parent.author_name || t("guest") }) : t("yourComment");
       const uid = "c" + Math.random().toString(36).slice(2, 8);
-      const body = el("textarea", { id: uid + "-body", name: "body", required: true, rows: parent || editing ? 3 : 4 });
+      const body = el("textarea", { id: uid + "-body", name: "body", required: true, rows: parent || editing ? 3 : 4, "aria-describedby": uid + "-hint" });
       body.value = editing ? editing.source : "";
       const nameInput = el("input", { id: uid + "-name", name: "guest_name", autocomplete: "nickname", maxLength: 80, value: auth.guest.name || "" });
       const nameField = el("p", "field", el("label", { for: nameInput.id }, t("name")), nameInput);
@@ -668,7 +668,7 @@
         actions.append(" ", button(t("cancel"), () => onDone(null)));
       }
       form.append(
-        el("p", "field", el("label", { for: body.id }, label), body, el("span", "muted small", t("spoilerHelp"))),
+        el("p", "field", el("label", { for: body.id }, label), body, el("span", { className: "muted small hint", id: uid + "-hint" }, t("spoilerHelp"))),
         nameField,
         el("p", "", spoiler, " ", el("label", { for: spoiler.id }, t("wholeSpoiler"))),
         error,
@@ -1015,6 +1015,7 @@
       const liveButton = el("button", { type: "button", className: "button live", hidden: true, onclick: showPending });
       const scores = state.scores ? el("div", "scores", criticCard(), audienceCard(), ratingCard()) : "";
       panel.replaceChildren(
+        el("h2", "sr", t("panel")), // the cards' headings need one above them
         scores,
         count,
         el("p", "muted small", t("spoilerNote")),
@@ -1105,9 +1106,9 @@
 :host{display:block;min-height:24rem;font:16px/1.5 var(--talkies-font,system-ui,sans-serif)}
 .panel{--fg:var(--talkies-fg,#1d1d1f);--bg:var(--talkies-bg,#fff);--muted:var(--talkies-muted,#5c5f66);--accent:var(--talkies-accent,#b3261e);
 --on-accent:var(--talkies-on-accent,#fff);--line:var(--talkies-line,#d9dbe0);--card:var(--talkies-card,#f4f4f6);--off:#a3a7ae;
-background:var(--bg);color:var(--fg);padding:1rem;border-radius:.5rem}
+background:var(--bg);color:var(--fg);color-scheme:light;padding:1rem;border-radius:.5rem}
 .dark{--fg:var(--talkies-fg,#ececf1);--bg:var(--talkies-bg,#16181d);--muted:var(--talkies-muted,#a9adb6);--accent:var(--talkies-accent,#ff8a80);
---on-accent:var(--talkies-on-accent,#16181d);--line:var(--talkies-line,#3a3d45);--card:var(--talkies-card,#22252c);--off:#6b7079}
+--on-accent:var(--talkies-on-accent,#16181d);--line:var(--talkies-line,#3a3d45);--card:var(--talkies-card,#22252c);--off:#6b7079;color-scheme:dark}
 *{box-sizing:border-box}p{margin:.25rem 0}h2{font-size:1.25rem;margin:1.5rem 0 .25rem}
 h3{font-size:.8rem;text-transform:uppercase;letter-spacing:.05em;margin:0 0 .5rem;color:var(--muted)}
 .muted{color:var(--muted)}.small{font-size:.875rem}.big{font-size:2rem;font-weight:700;line-height:1.1}
@@ -1123,8 +1124,8 @@ button,input,select,textarea{font:inherit;color:inherit}
 button{background:none;border:0;color:var(--fg);text-decoration:underline;padding:.2rem .3rem;cursor:pointer}
 .button{background:var(--accent);color:var(--on-accent);text-decoration:none;border-radius:.35rem;padding:.4rem .9rem}.danger{background:#a0161b;color:#fff}
 :focus-visible{outline:2px solid var(--accent);outline-offset:2px}
-.field label{display:block;font-weight:600}textarea,input:not([type]){width:100%;max-width:40rem;background:var(--bg);border:1px solid var(--muted);border-radius:.35rem;padding:.4rem}
-.error{color:var(--accent);font-weight:600}.error:empty{display:none}
+.field label{display:block;font-weight:600}textarea,input:not([type]),select{width:100%;max-width:40rem;background:var(--bg);border:1px solid var(--muted);border-radius:.35rem;padding:.4rem}select{width:auto}
+.hint{display:block}li>form{margin-left:1rem}.error{color:var(--accent);font-weight:600}.error:empty{display:none}
 ol{list-style:none;margin:0;padding:0}.replies{margin-left:1rem;padding-left:.75rem;border-left:2px solid var(--line)}.replies .replies .replies{margin-left:0}
 article{padding:.75rem 0;border-top:1px solid var(--line)}header{font-size:.9rem}.badge{font-size:.8rem;background:var(--card);border-radius:1rem;padding:0 .5rem}
 .body a{color:inherit}footer{display:flex;flex-wrap:wrap;gap:.25rem;font-size:.9rem}
