@@ -89,9 +89,12 @@ def _on_thread_event(sender: object, event: ThreadEvent, **kwargs: Any) -> None:
     if event.kind not in THREAD_EVENTS or event.comment_id is None:
         return
     try:
+        hooks = subscribed_webhooks(site_id=event.site_id, event=event.kind)
+        if not hooks:  # the usual case: one query, and the comment is not even read
+            return
         comment = Comment.objects.select_related("thread__site", "author").filter(pk=event.comment_id).first()
         if comment is not None:
-            queue_event(site_id=event.site_id, event=event.kind, data={"comment": comment_data(comment)})
+            queue_event(site_id=event.site_id, event=event.kind, data={"comment": comment_data(comment)}, hooks=hooks)
     except Exception:
         logger.exception("webhooks: could not queue %s for comment %s", event.kind, event.comment_id)
 
@@ -134,9 +137,17 @@ def rating_data(rating: Rating) -> dict[str, Any]:
     }
 
 
-def queue_event(*, site_id: int, event: str, data: dict[str, Any]) -> list[WebhookDelivery]:
-    """One delivery per active webhook of the site subscribed to `event`, then sent soon."""
-    hooks = [hook for hook in Webhook.objects.filter(site_id=site_id, is_active=True) if event in hook.events]
+def subscribed_webhooks(*, site_id: int, event: str) -> list[Webhook]:
+    # Filtered in Python: a site has a handful of webhooks, and SQLite cannot search inside a JSON list.
+    return [hook for hook in Webhook.objects.filter(site_id=site_id, is_active=True) if event in hook.events]
+
+
+def queue_event(
+    *, site_id: int, event: str, data: dict[str, Any], hooks: list[Webhook] | None = None
+) -> list[WebhookDelivery]:
+    """One delivery per active webhook of the site subscribed to `event` (or per one of `hooks`, when the
+    caller has looked them up already), then sent soon."""
+    hooks = subscribed_webhooks(site_id=site_id, event=event) if hooks is None else hooks
     if not hooks:
         return []
     envelope = {"id": uuid.uuid4().hex, "event": event, "created_at": timezone.now().isoformat(), "data": data}

@@ -184,3 +184,14 @@ def test_webhook_urls_must_be_http_or_https(site):
         Webhook(site=site, url="file:///etc/passwd", events=["comment.created"]).full_clean()
     with pytest.raises(ValidationError, match="events"):
         Webhook(site=site, url="https://hooks.example/t", events=["comment.deleted"]).full_clean()
+
+
+def test_a_site_without_webhooks_pays_one_query_per_event(site, thread, reader, django_assert_num_queries):
+    from talkies.comments.events import ThreadEvent
+    from talkies.embed.webhooks import _on_thread_event
+
+    comment = comment_create(thread=thread, author=reader, body="Loved it.")
+    event = ThreadEvent(kind="comment.created", site_id=site.pk, thread_id=thread.pk, version=1, comment_id=comment.pk)
+
+    with django_assert_num_queries(1):
+        _on_thread_event(sender=ThreadEvent, event=event)
