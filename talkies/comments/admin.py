@@ -1,6 +1,11 @@
+"""Staff read threads and comments here. Changes go through comments.services (as admin actions), because a
+direct edit would skip the counters, the sanitiser and the version bump that refreshes cached pages and
+live streams."""
+
 from django.contrib import admin
 
 from .models import Comment, Thread
+from .services import comment_set_featured, thread_set_closed
 
 
 @admin.register(Thread)
@@ -9,13 +14,58 @@ class ThreadAdmin(admin.ModelAdmin):
     list_filter = ("site", "is_closed")
     search_fields = ("title", "key")
     raw_id_fields = ("story", "film")
+    readonly_fields = ("site", "key", "story", "is_closed", "comment_count", "version", "created_at")
+    actions = ["close_threads", "reopen_threads"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Close to new comments")
+    def close_threads(self, request, queryset):
+        for thread in queryset.select_related("site"):
+            thread_set_closed(thread=thread, user=request.user, closed=True)
+
+    @admin.action(description="Reopen to new comments")
+    def reopen_threads(self, request, queryset):
+        for thread in queryset.select_related("site"):
+            thread_set_closed(thread=thread, user=request.user, closed=False)
 
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ("id", "thread", "author", "status", "is_spoiler", "upvotes", "downvotes", "created_at")
-    list_filter = ("status", "is_spoiler", "thread__site")
-    search_fields = ("body_source", "author__username")
-    raw_id_fields = ("thread", "parent", "root", "author")
-    # Comments change through the services (counters, sanitising); staff read them here.
-    readonly_fields = ("body_html", "upvotes", "downvotes", "best_score", "reply_count", "depth", "root")
+    list_display = (
+        "id",
+        "thread",
+        "author",
+        "status",
+        "is_spoiler",
+        "is_featured",
+        "upvotes",
+        "downvotes",
+        "created_at",
+    )
+    list_filter = ("status", "is_spoiler", "is_featured", "thread__site")
+    search_fields = ("body_source", "author__username", "guest_name")
+    actions = ["feature", "unfeature"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # viewing stays allowed; edits go through the services
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Feature (pin above the thread)")
+    def feature(self, request, queryset):
+        for comment in queryset.select_related("thread__site"):
+            comment_set_featured(comment=comment, user=request.user, featured=True)
+
+    @admin.action(description="Stop featuring")
+    def unfeature(self, request, queryset):
+        for comment in queryset.select_related("thread__site"):
+            comment_set_featured(comment=comment, user=request.user, featured=False)

@@ -9,7 +9,7 @@ from talkies.accounts.models import Site, User
 from talkies.catalogue.models import Film
 from talkies.lib.critic_scores import CriticScoreError, parse_critic_score
 from talkies.lib.errors import ServiceError
-from talkies.lib.markdown import render_markdown
+from talkies.lib.markdown import render_markdown, strip_spoilers
 
 from .models import CriticReview, Story
 
@@ -67,7 +67,8 @@ def _valid_slug(slug: str, title: str) -> str:
     """The given slug, or one made from the title; either way one a URL can carry."""
     limit = getattr(Story._meta.get_field("slug"), "max_length", None) or 200
     if not slug:
-        slug = slugify(title)[:limit].strip("-")
+        # A URL is as public as a headline: a spoiler in the title must not be spelled out in the slug.
+        slug = slugify(strip_spoilers(title, placeholder=""))[:limit].strip("-")
         if not slug:
             raise ServiceError("slug", f"title {title!r} gives no slug: give one made of letters, digits and hyphens")
     if len(slug) > limit or not _SLUG.fullmatch(slug):

@@ -215,3 +215,8 @@ def test_one_story_may_review_two_films(review_story, film):
     critic_review_create(story=review_story, film=film, critic_name="Ed Itor", score="7/10")
     critic_review_create(story=review_story, film=sequel, critic_name="Ed Itor", score="4/5")
     assert set(review_story.films.all()) == {film, sequel}
+
+
+def test_a_spoiler_in_the_title_is_left_out_of_the_slug(site):
+    story = story_create(site=site, kind="reaction", title="Did >!Winston betray her!< surprise you?", body="x")
+    assert story.slug == "did-surprise-you"
