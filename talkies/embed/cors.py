@@ -20,7 +20,8 @@ from django.utils.cache import patch_vary_headers
 
 from .services import is_allowed_origin
 
-ALLOWED_HEADERS = "Authorization, Content-Type, X-Talkies-Guest-Token"
+# Last-Event-ID: what EventSource sends when it reconnects to a live stream, in case a browser preflights it.
+ALLOWED_HEADERS = "Authorization, Content-Type, X-Talkies-Guest-Token, Last-Event-ID"
 EXPOSED_HEADERS = "Retry-After"
 PREFLIGHT_MAX_AGE = "600"
 
