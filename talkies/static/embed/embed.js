@@ -337,13 +337,9 @@
       this.mine.add(commentId);
       writeStore("localStorage", MINE_KEY, [...this.mine].slice(-200));
     },
-    async guestToken(name) {
-      if (!this.guest.token) {
-        this.guest.token = (await request("/guest-token", { method: "POST" })).guest_token;
-      }
-      this.guest.name = name;
+    saveGuest(changes) {
+      Object.assign(this.guest, changes);
       writeStore("localStorage", GUEST_KEY, this.guest);
-      return this.guest.token;
     },
   };
 
@@ -478,6 +474,8 @@
       // Screen readers announce a change reliably only after the region was cleared.
       setTimeout(() => (status.textContent = text), 50);
     };
+
+    const messageOf = (error) => (error.message === "popup-blocked" ? t("popupBlocked") : error.message);
 
     async function load() {
       try {
@@ -690,12 +688,10 @@
             saved = await request(`/comments/${editing.id}`, { method: "PATCH", body: payload, write: true });
           } else {
             payload.parent_id = parent ? parent.id : null;
-            if (!auth.reader && state.thread.allow_guests === false) {
-              await signIn();
-            }
+            await ensureWriter();
             if (!auth.reader) {
-              payload.guest_name = nameInput.value;
-              payload.guest_token = await auth.guestToken(nameInput.value);
+              auth.saveGuest({ name: nameInput.value });
+              Object.assign(payload, { guest_name: nameInput.value, guest_token: auth.guest.token });
             }
             saved = await request(`/threads/${state.thread.id}/comments`, { method: "POST", body: payload, write: true });
             auth.remember(saved.id);
@@ -704,12 +700,7 @@
           body.value = "";
           (onDone || added)(saved);
         } catch (failure) {
-          if (failure.status === 403 && failure.field === "guest_token") {
-            // This site wants accounts: drop the name fields, keep the sign-in button.
-            state.thread.allow_guests = false;
-            auth.listeners.forEach((listener) => listener());
-          }
-          error.textContent = failure.message === "popup-blocked" ? t("popupBlocked") : failure.message;
+          error.textContent = messageOf(failure);
           const field = failure.field === "guest_name" ? nameInput : body;
           field.setAttribute("aria-invalid", "true");
           field.focus();
@@ -780,26 +771,27 @@
           applyVotes(comment.id, result);
           state.nodes.get(comment.id).item.querySelector(`:scope > article .vote:nth-of-type(${value > 0 ? 1 : 2})`).focus();
         } catch (error) {
-          announce(error.message === "popup-blocked" ? t("popupBlocked") : error.message);
+          announce(messageOf(error));
         }
       };
       return button;
     }
 
-    // Voting needs an identity: the guest's token where the site takes guests, else a signed-in account.
+    // Writing needs an identity: a signed-in account, else a guest token where the site takes guests.
     async function ensureWriter() {
       if (auth.reader || auth.guest.token) {
         return;
       }
       if (state.thread.allow_guests !== false) {
         try {
-          await auth.guestToken(auth.guest.name);
+          const { guest_token: token } = await request("/guest-token", { method: "POST" });
+          auth.saveGuest({ token });
           return;
         } catch (error) {
           if (error.field !== "guest_token") {
             throw error;
           }
-          state.thread.allow_guests = false;
+          state.thread.allow_guests = false; // this site wants accounts: the popup it is
         }
       }
       await signIn();
