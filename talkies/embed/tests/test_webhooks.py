@@ -4,6 +4,7 @@ import datetime
 import http.server
 import json
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -23,6 +24,7 @@ class Receiver:
     """What the local server was sent, and the status it answers with."""
 
     status: int = 204
+    delay: float = 0.0  # seconds before answering, like a slow receiver
     received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
     url: str = ""
 
@@ -35,6 +37,7 @@ def receiver() -> Iterator[Receiver]:
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             state.received.append((dict(self.headers), body))
+            time.sleep(state.delay)
             self.send_response(state.status)
             self.end_headers()
 
@@ -195,3 +198,20 @@ def test_a_site_without_webhooks_pays_one_query_per_event(site, thread, reader, 
 
     with django_assert_num_queries(1):
         _on_thread_event(sender=ThreadEvent, event=event)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_production_deliveries_go_out_from_a_background_thread(site, thread, reader, receiver, settings):
+    settings.WEBHOOKS_IN_BACKGROUND = True
+    receiver.delay = 1.0
+    Webhook.objects.create(site=site, url=receiver.url, events=["comment.created"])
+
+    started = time.monotonic()
+    comment_create(thread=thread, author=reader, body="Loved it.")  # autocommit: on_commit runs at once
+    assert time.monotonic() - started < 0.5  # the post did not wait for the slow receiver
+
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and not WebhookDelivery.objects.filter(status="delivered").exists():
+        time.sleep(0.02)
+    assert WebhookDelivery.objects.get().status == "delivered"
+    assert len(receiver.received) == 1
