@@ -45,7 +45,7 @@ ARTICLE = """<!doctype html>
 <h1>What did you think of Ballerina?</h1>
 <p><span data-talkies-count="{key}" data-talkies-count-of="both"></span></p>
 <p>Also: <a href="/furiosa" data-talkies-count>Furiosa</a></p>
-<div data-talkies data-thread="{key}"{sso}></div>
+<div data-talkies data-thread="{key}"{placeholder_attributes}></div>
 </main>
 <script src="{talkies}/static/embed/embed.js" data-site="{site}" data-film="ballerina" async></script>
 <script src="{talkies}/static/embed/count.js" data-site="{site}" async></script>
@@ -97,9 +97,16 @@ def talkies_url(publisher, tmp_path_factory) -> Iterator[str]:
     setup = SETUP.format(site=SITE, origin=publisher.origin, reader=READER, password=READER_PASSWORD, sso=SSO_SECRET)
     talkies("shell", "-c", setup, env=env)
     with serving(env, workers=1, log_path=data_dir / "server.log") as url:
-        for path, lang, sso in (("/ballerina", "en", ""), ("/fr/ballerina", "fr", ""), ("/member/ballerina", "en", 1)):
-            signed_in = f' data-sso="{sso_for_member()}"' if sso else ""
-            publisher.pages[path] = ARTICLE.format(lang=lang, key=THREAD_KEY, talkies=url, site=SITE, sso=signed_in)
+        # The same article four ways: in English, in French, for a member signed in by SSO, far down a page.
+        for path, lang, placeholder_attributes in (
+            ("/ballerina", "en", ""),
+            ("/fr/ballerina", "fr", ""),
+            ("/member/ballerina", "en", f' data-sso="{sso_for_member()}"'),
+            ("/long-read", "en", ' style="margin-top: 4000px"'),
+        ):
+            publisher.pages[path] = ARTICLE.format(
+                lang=lang, key=THREAD_KEY, talkies=url, site=SITE, placeholder_attributes=placeholder_attributes
+            )
         seed_conversation(url, publisher.origin)
         yield url
 
@@ -185,6 +192,20 @@ def test_the_panel_renders_scores_and_the_thread_in_its_shadow_root_talking_only
             f"\nembed: first render of the panel {rendered_after:.0f} ms after navigation; "
             f"{len(requests_seen)} requests in all, {len(panel_requests)} API reads for the panel"
         )
+
+
+def test_a_panel_far_down_the_page_loads_only_when_the_reader_scrolls_near_and_its_room_is_kept(
+    talkies_url, publisher, page, requests_seen
+):
+    page.goto(publisher.origin + "/long-read")
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in requests_seen if "/embed/threads" in url], "the panel loaded before it was near"
+    reserved = page.evaluate("document.querySelector('[data-talkies]').getBoundingClientRect().height")
+    assert reserved >= 300  # its room is held, so the page does not jump when it arrives
+
+    page.mouse.wheel(0, 3600)  # within 600px of the placeholder
+    page.wait_for_function("performance.getEntriesByName('talkies:panel-rendered').length > 0")
+    expect(panel(page).get_by_text("The snow fight is the best in the series.")).to_be_visible()
 
 
 def test_an_inline_spoiler_stays_hidden_until_the_reader_reveals_it_and_focus_moves_onto_it(
