@@ -615,10 +615,14 @@
         }
       }
       removeButton.onclick = async () => {
-        const change = await request(`/films/${state.film.slug}/rating`, { method: "DELETE", write: true });
-        show(null);
-        updateAudience(change.audience);
-        stars.querySelector("input").focus();
+        try {
+          const change = await request(`/films/${state.film.slug}/rating`, { method: "DELETE", write: true });
+          show(null);
+          updateAudience(change.audience);
+          stars.querySelector("input").focus();
+        } catch (error) {
+          message.textContent = error.message;
+        }
       };
       if (auth.reader) {
         request(`/films/${state.film.slug}/rating`, { write: true }).then(show, () => {});
@@ -680,6 +684,7 @@
       form.onsubmit = async (event) => {
         event.preventDefault();
         error.textContent = "";
+        form.querySelectorAll("[aria-invalid]").forEach((field) => field.removeAttribute("aria-invalid"));
         submit.disabled = true;
         try {
           const payload = { body: body.value, is_spoiler: spoiler.checked };
