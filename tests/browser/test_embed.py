@@ -293,6 +293,16 @@ def test_a_guest_votes_then_edits_and_removes_their_own_comment(talkies_url, pub
     expect(panel(page).get_by_text("A second thought.")).to_have_count(0)
 
 
+def test_choosing_another_sort_reloads_the_thread_in_that_order(talkies_url, publisher, page):
+    open_article(page, publisher)
+    panel(page).get_by_role("combobox", name="Sort by").select_option("old")
+    first = panel(page).locator("ol.comments > li.comment").first
+    expect(first).to_contain_text("The snow fight is the best in the series.")  # the first one posted
+
+    panel(page).get_by_role("combobox", name="Sort by").select_option("new")
+    expect(panel(page).locator("ol.comments > li.comment").first).not_to_contain_text("The snow fight")
+
+
 def test_more_replies_load_when_asked_and_keyboard_focus_moves_to_the_first_of_them(talkies_url, publisher, page):
     open_article(page, publisher)
     expect(panel(page).get_by_text("Me, number 5.")).to_be_visible()
