@@ -388,10 +388,6 @@ def watch_for_cookies(page: Page, talkies_url: str) -> list[str]:
     return cookies_sent
 
 
-# The popup's own page sends `<meta name="referrer" content="no-referrer">`, under which Chromium posts its
-# login form with `Origin: null`, and Django's CSRF check refuses it (403 "Origin checking failed - null").
-# Strict: once talkies/embed fixes it this test passes, XPASS fails the run, and the marker must go.
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="popup login form posts Origin: null (CSRF 403)")
 def test_a_reader_signs_in_through_the_popup_with_third_party_cookies_blocked_then_rates_and_comments(
     talkies_url, publisher, strict_browser
 ):
