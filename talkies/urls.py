@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from talkies.api import api
+from talkies.embed.scripts import publisher_script
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -9,5 +10,7 @@ urlpatterns = [
     path("accounts/", include("talkies.accounts.urls")),
     path("live/", include("talkies.live.urls")),
     path("embed/", include("talkies.embed.urls")),
+    path("embed.js", publisher_script, {"name": "embed.js"}, name="embed-script"),
+    path("count.js", publisher_script, {"name": "count.js"}, name="count-script"),
     path("", include("talkies.web.urls")),
 ]
