@@ -1,79 +1,14 @@
 """The thread-page fast path (comments.fast_path) and CORS: cached pages never answer another origin."""
 
-import asyncio
-import json
-from typing import Any
-
 import pytest
-from asgiref.sync import async_to_sync, sync_to_async
-from django.core.asgi import get_asgi_application
 
 from talkies.comments.cache import PageStore
 from talkies.comments.fast_path import ThreadPageFastPath
 from talkies.comments.models import Thread
 from talkies.comments.services import comment_create
+from tests.asgi_client import CountingApp, get, run_inline
 
 from .conftest import ORIGIN
-
-
-class CountingApp:
-    """Django's ASGI app, counting the requests that reach it (the fast path's misses)."""
-
-    def __init__(self) -> None:
-        self.django = get_asgi_application()
-        self.calls = 0
-
-    async def __call__(self, scope, receive, send) -> None:
-        self.calls += 1
-        await self.django(scope, receive, send)
-
-
-class Response:
-    def __init__(self, messages: list[dict[str, Any]]) -> None:
-        self.headers = {bytes(k).decode().lower(): bytes(v).decode() for k, v in messages[0]["headers"]}
-        self.body = b"".join(m.get("body", b"") for m in messages[1:])
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
-def run_inline(function, *args):
-    # Thread-sensitive, so the lookups run on the test's thread and see its transaction.
-    return sync_to_async(function)(*args)
-
-
-def get(app, url: str, *, headers: dict[str, str] | None = None) -> Response:
-    path, _, query = url.partition("?")
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": query.encode(),
-        "root_path": "",
-        "headers": [(k.encode(), v.encode()) for k, v in {"host": "testserver", **(headers or {})}.items()],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
-    messages: list[dict[str, Any]] = []
-    request_sent = False
-
-    async def receive() -> dict[str, Any]:
-        nonlocal request_sent
-        if not request_sent:
-            request_sent = True
-            return {"type": "http.request", "body": b"", "more_body": False}
-        await asyncio.Event().wait()  # the client stays connected; Django cancels this when it is done
-        raise AssertionError("unreachable")
-
-    async def send(message: dict[str, Any]) -> None:
-        messages.append(message)
-
-    async_to_sync(app)(scope, receive, send)
-    return Response(messages)
 
 
 def page_url(thread: Thread) -> str:
