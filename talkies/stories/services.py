@@ -7,7 +7,7 @@ from django.utils.text import slugify
 
 from talkies.accounts.models import Site, User
 from talkies.catalogue.models import Film
-from talkies.lib.critic_scores import CriticScoreError, parse_critic_score
+from talkies.lib.critic_scores import CriticScore, CriticScoreError, parse_critic_score
 from talkies.lib.errors import ServiceError
 from talkies.lib.markdown import render_markdown, strip_spoilers
 
@@ -30,15 +30,7 @@ def story_create(
     dek: str = "",
     call_to_action: str = "",
 ) -> Story:
-    if kind not in Story.Kind.values:
-        raise ServiceError("kind", f"kind must be one of {', '.join(Story.Kind.values)}, not {kind!r}")
-    if not title.strip():
-        raise ServiceError("title", "title is required")
-    for name, value in (("title", title.strip()), ("dek", dek), ("call_to_action", call_to_action)):
-        _check_length(name, value)
-    slug = _valid_slug(slug, title)
-    if Story.objects.filter(site=site, slug=slug).exists():
-        raise ServiceError("slug", f"a story with the slug {slug!r} already exists on {site.name}")
+    slug = story_check_new(site=site, kind=kind, title=title, slug=slug, dek=dek, call_to_action=call_to_action)
     with transaction.atomic():
         story = Story.objects.create(
             site=site,
@@ -54,6 +46,26 @@ def story_create(
         )
         story.films.set(films)
     return story
+
+
+def story_check_new(
+    *, site: Site, kind: str, title: str, slug: str = "", dek: str = "", call_to_action: str = ""
+) -> str:
+    """Raise the ServiceError story_create would for these fields; else return the slug it would give.
+
+    story_create calls it first. The admin's form calls it while validating, so a refusal is shown beside
+    its field before anything (the story's critic reviews included) is written.
+    """
+    if kind not in Story.Kind.values:
+        raise ServiceError("kind", f"kind must be one of {', '.join(Story.Kind.values)}, not {kind!r}")
+    if not title.strip():
+        raise ServiceError("title", "title is required")
+    for name, value in (("title", title.strip()), ("dek", dek), ("call_to_action", call_to_action)):
+        _check_length(name, value)
+    slug = _valid_slug(slug, title)
+    if Story.objects.filter(site=site, slug=slug).exists():
+        raise ServiceError("slug", f"a story with the slug {slug!r} already exists on {site.name}")
+    return slug
 
 
 def _check_length(name: str, value: str) -> None:
@@ -89,10 +101,7 @@ def critic_review_create(
     *, story: Story, film: Film, critic_name: str, score: str, critic: User | None = None, verdict: str = ""
 ) -> CriticReview:
     """Attach a critic's score for `film` to a review story. `score` is as published: 7/10, 3.5/5, B+."""
-    try:
-        parsed = parse_critic_score(score)
-    except CriticScoreError as e:
-        raise ServiceError("score", str(e)) from e
+    parsed = _parsed_score(score)
     if CriticReview.objects.filter(story=story, film=film).exists():
         raise ServiceError("film", f"this story already has a review of {film.title}: change that review instead")
     with transaction.atomic():
@@ -109,3 +118,31 @@ def critic_review_create(
         )
         story.films.add(film)
     return review
+
+
+def critic_review_update(
+    *, review: CriticReview, film: Film, critic_name: str, score: str, critic: User | None = None, verdict: str = ""
+) -> CriticReview:
+    """Change a critic review in place; the score is read and normalised as critic_review_create does."""
+    parsed = _parsed_score(score)
+    if CriticReview.objects.filter(story=review.story, film=film).exclude(pk=review.pk).exists():
+        raise ServiceError("film", f"this story already has a review of {film.title}: change that review instead")
+    with transaction.atomic():
+        review.film = film
+        review.critic = critic
+        review.critic_name = critic_name
+        review.score_text = parsed.text
+        review.score_value = parsed.value
+        review.score_max = parsed.maximum
+        review.normalised = parsed.normalised
+        review.verdict = verdict
+        review.save()
+        review.story.films.add(film)
+    return review
+
+
+def _parsed_score(score: str) -> CriticScore:
+    try:
+        return parse_critic_score(score)
+    except CriticScoreError as e:
+        raise ServiceError("score", str(e)) from e
