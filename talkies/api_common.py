@@ -79,8 +79,9 @@ class LoggedIn(APIKeyCookie):
     reader can act on first, and names what the login is for: `LoggedIn("rate films")` refuses with
     401 "log in to rate films".
 
-    It raises instead of returning None so the message reaches the client. When API keys arrive, list
-    their auth before this one on an operation, because a raise here ends the search for a credential.
+    It raises instead of returning None so the message reaches the client. A raise here ends Ninja's search
+    for a credential, so an operation that also takes a site's API key (talkies.embed.api.SiteApiKey) must
+    list that auth before this one.
     """
 
     param_name = settings.SESSION_COOKIE_NAME

@@ -103,18 +103,6 @@ class Comment(models.Model):
             return self.author.public_name
         return self.guest_name or "Guest"
 
-    @property
-    def score(self) -> int:
-        return self.upvotes - self.downvotes
-
-    @property
-    def is_visible(self) -> bool:
-        return self.status in (self.Status.APPROVED, self.Status.REMOVED)
-
-    @property
-    def contains_spoilers(self) -> bool:
-        return self.is_spoiler or self.has_inline_spoiler
-
 
 class Vote(models.Model):
     """One reader's vote on one comment: an account's, or a guest's (by the hash of their secret id)."""
