@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from talkies.accounts.models import User
 from talkies.comments.models import Comment, Vote
@@ -19,7 +20,7 @@ def test_a_new_reader_registers_rates_comments_replies_and_votes_and_sees_it_all
     page.goto(live_server.url + REACTION_POST)
     assert page.get_by_role("heading", name="What did you think of Ballerina?", exact=True).is_visible()
     assert page.locator(".critic-card, .card").filter(has_text="7/10").first.is_visible()
-    page.get_by_role("link", name="Log in to comment").is_visible()
+    expect(page.get_by_role("link", name="Log in to comment")).to_be_visible()
 
     # A whole-comment spoiler stays closed until the reader opens it on purpose.
     spoiler = page.locator("details.spoiler-comment").first

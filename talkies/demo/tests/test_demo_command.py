@@ -1,8 +1,13 @@
 """`talkies demo`: the demo publication loads whole, stays consistent, and reloads identically."""
 
 import datetime
+import hashlib
 import io
+import os
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -47,8 +52,37 @@ def demo(db) -> Site:
     return Site.objects.get(slug=data.SITE_SLUG)
 
 
-def test_the_crowd_plan_is_the_same_every_time():
-    assert crowd.plan_crowd() == crowd.plan_crowd()
+# Prints a digest of the whole plan; repr covers every field of every planned rating, comment and vote.
+PLAN_DIGEST = (
+    "import hashlib; from talkies.demo import crowd;"
+    "print(hashlib.sha256(repr(crowd.plan_crowd()).encode()).hexdigest())"
+)
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+def plan_digest_in_a_new_process(hash_seed: int) -> str:
+    env = {
+        **os.environ,
+        "PYTHONHASHSEED": str(hash_seed),
+        # This checkout's code, whatever the installed package points at.
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH", "")])),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", PLAN_DIGEST], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_the_crowd_plan_is_the_same_in_every_process_whatever_its_hash_seed():
+    """Fresh interpreters with different string hashing plan the same crowd as this one.
+
+    Comparing two plans made in one process would miss a plan that depends on the order of a set of strings
+    (which follows the hash seed) or on module state both plans share; separate processes catch both.
+    """
+    digests = {plan_digest_in_a_new_process(seed) for seed in (1, 2, 3)}
+    assert len(digests) == 1
+    assert digests == {hashlib.sha256(repr(crowd.plan_crowd()).encode()).hexdigest()}
 
 
 def test_running_it_twice_does_not_duplicate_the_demo(demo):
