@@ -7,7 +7,6 @@ falling back to anything insecure.
 
 import ipaddress
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -40,8 +39,8 @@ def envlist(name: str, default: str = "") -> list[str]:
 TALKIES_ENV = os.environ.get("TALKIES_ENV", "development")
 PRODUCTION = TALKIES_ENV == "production"
 DEBUG = envbool("DEBUG", not PRODUCTION)
-# Under pytest the suite swaps in fast password hashing and in-memory caches.
-TESTING = envbool("TALKIES_TESTING", "pytest" in sys.modules)
+# Set by the test suite (talkies/testing.py), which swaps in fast password hashing and in-memory caches.
+TESTING = envbool("TALKIES_TESTING", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -125,7 +124,28 @@ TEMPLATES = [
 DATA_DIR = Path(os.environ.get("TALKIES_DATA_DIR", BASE_DIR / "var"))
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    # Connections are never kept by Django itself (CONN_MAX_AGE 0): under ASGI each request's sync code runs
+    # on a thread made for it, so a kept connection would be left behind with that thread (Django's docs
+    # advise against persistent connections under ASGI; talkies/comments/fast_path.py relies on it too).
+    # On PostgreSQL a psycopg pool per process reuses connections instead: closing one hands it back.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)}
+    DATABASE_POOL = {
+        # Kept open while idle, so a quiet process still answers its first request without connecting.
+        "min_size": envint("DATABASE_POOL_MIN_SIZE", 2),
+        # Per process: `talkies serve --workers N` can hold N times this many, which PostgreSQL's
+        # max_connections (100 by default) must allow for.
+        "max_size": envint("DATABASE_POOL_MAX_SIZE", 10),
+        # How long a request waits for a free connection before it fails, rather than queueing forever.
+        "timeout": envint("DATABASE_POOL_TIMEOUT_SECONDS", 10),
+    }
+    if not 0 <= DATABASE_POOL["min_size"] <= DATABASE_POOL["max_size"] or DATABASE_POOL["max_size"] < 1:
+        raise ImproperlyConfigured(
+            f"DATABASE_POOL_MIN_SIZE ({DATABASE_POOL['min_size']}) and DATABASE_POOL_MAX_SIZE "
+            f"({DATABASE_POOL['max_size']}) must satisfy 0 <= min <= max and max >= 1: lower the minimum "
+            "or raise the maximum."
+        )
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = DATABASE_POOL
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -27,7 +27,9 @@ DEMO_PASSWORD = "talkies-demo"
 
 def server_environment(data_dir: Path, *, redis_url: str = "") -> dict[str, str]:
     """The environment of a server (and of the commands preparing its database) on `data_dir`."""
-    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
+    # TALKIES_TESTING is this suite's (talkies/testing.py): a server runs with the settings a deployment has.
+    left_out = {"DATABASE_URL", "REDIS_URL", "TALKIES_TESTING"}
+    env = {key: value for key, value in os.environ.items() if key not in left_out}
     env.update(
         TALKIES_DATA_DIR=str(data_dir),
         DJANGO_SETTINGS_MODULE="talkies.settings",
