@@ -46,7 +46,29 @@ test-postgres: install
 		DATABASE_URL="$$url" $(VENV)/bin/pytest -m "not browser"; \
 	fi
 
-test: lint typecheck test-sqlite test-postgres
+test: embed-check lint typecheck test-sqlite test-postgres
+
+# The publisher scripts are built from talkies/embed/js/src by a pinned esbuild (docs/embed-development.md).
+# Running Talkies needs no Node: the built files are committed, and embed-check proves they are current.
+EMBED_JS := talkies/embed/js
+.PHONY: embed-build embed-check
+
+embed-build:
+	@command -v node >/dev/null 2>&1 || { echo "embed-build needs Node.js: install nodejs and npm"; exit 1; }
+	test -d $(EMBED_JS)/node_modules || (cd $(EMBED_JS) && npm ci --no-audit --no-fund)
+	cd $(EMBED_JS) && node build.mjs --sizes
+
+embed-check:
+	@if ! command -v node >/dev/null 2>&1; then \
+		echo "embed build check skipped: node not found (install nodejs)"; \
+	elif [ "$$(node -p 'process.versions.node.split(".")[0]')" -lt 18 ]; then \
+		echo "embed build check skipped: node $$(node --version) is older than the 18 esbuild needs"; \
+	elif [ ! -d $(EMBED_JS)/node_modules ] && ! command -v npm >/dev/null 2>&1; then \
+		echo "embed build check skipped: npm not found (install npm)"; \
+	else \
+		if [ ! -d $(EMBED_JS)/node_modules ]; then (cd $(EMBED_JS) && npm ci --no-audit --no-fund) || exit 1; fi; \
+		$(EMBED_JS)/check.sh; \
+	fi
 
 bench: install
 	$(PY) bench/thread_read.py
