@@ -1,6 +1,6 @@
 // @ts-check
 // Live updates: new comments wait behind a button, so nothing moves under the reader's eyes; edits, votes
-// and removals by others are drawn in place. The stream is the thread's Server-Sent Events (docs/live.md).
+// and removals by others are drawn in place. The stream is the thread's Server-Sent Events (docs/live-updates.md).
 
 import { articleOf } from "./dom.js";
 import { liveUrl } from "./paths.js";
