@@ -2,38 +2,34 @@
 
 Also here, because they belong to no single app:
 - the error handlers, so every error has one shape, {"error": message, "field": name-or-null};
-- a film's detail and scores, which set the critics (stories) beside the audience (ratings), two apps
-  on the same floor that must not import each other;
+- a film's detail and scores: the catalogue's detail with the film's scorecard (talkies.scorecard, which
+  sets the critics beside the audience), which the catalogue, on the floor below, must not import;
 - the session endpoint, where a browser client learns who is logged in and gets its CSRF token;
 - a JSON 404 for paths under /api/v1/ that match no endpoint.
 """
 
+from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import HttpError, ValidationError
 
-from talkies.accounts.models import Site
 from talkies.api_common import READ_ERRORS, ErrorOut, current_site
-from talkies.catalogue.api import film_detail, film_detail_queryset, get_film_or_404, today
 from talkies.catalogue.api import router as catalogue_router
-from talkies.catalogue.models import Film
 from talkies.catalogue.schemas import FilmDetailOut
+from talkies.catalogue.selectors import FilmDetail, film_by_slug, film_detail
 from talkies.comments.api import router as comments_router
 from talkies.embed.api import router as embed_router
 from talkies.lib.errors import ServiceError
 from talkies.lib.ratelimit import RateLimited
-from talkies.lib.scoring import critic_audience_divergence
-from talkies.ratings.api import audience_out
 from talkies.ratings.api import router as ratings_router
 from talkies.ratings.schemas import AudienceScoreOut
-from talkies.ratings.selectors import film_audience_score
-from talkies.stories.api import critic_side_out
+from talkies.scorecard.selectors import FilmScorecard, film_scorecards
 from talkies.stories.api import router as stories_router
 from talkies.stories.schemas import CriticSideOut
-from talkies.stories.selectors import film_critic_side
 
 api = NinjaAPI(
     title="Talkies API",
@@ -131,6 +127,8 @@ def get_session(request: HttpRequest) -> dict[str, Any]:
 
 
 class FilmScoresOut(Schema):
+    """A FilmScorecard (talkies.scorecard), as the film page's critic-vs-audience panel shows it."""
+
     critic: CriticSideOut
     audience: AudienceScoreOut
     divergence: Literal["critics", "audience"] | None = Field(
@@ -143,38 +141,38 @@ class FilmWithScoresOut(FilmDetailOut):
     scores: FilmScoresOut
 
 
-def film_scores(site: Site, film: Film, *, include_held: bool = False) -> dict[str, Any]:
-    critic = film_critic_side(site=site, film=film)
-    audience = film_audience_score(site=site, film=film, include_held=include_held)
-    return {
-        "critic": critic_side_out(critic),
-        "audience": audience_out(audience, site),
-        "divergence": critic_audience_divergence(
-            critic=critic.figure, audience=audience.bayesian if audience.enough else None
-        ),
-    }
+@dataclass(frozen=True)
+class FilmWithScores(FilmDetail):
+    """FilmWithScoresOut: the catalogue's detail of a film, and its scorecard on this site."""
+
+    scores: FilmScorecard
 
 
 films_router = Router(tags=["catalogue"])
 
 
 @films_router.get("/films/{slug}", response={200: FilmWithScoresOut, **READ_ERRORS})
-def get_film(request: HttpRequest, slug: str) -> dict[str, Any]:
+def get_film(request: HttpRequest, slug: str) -> FilmWithScores:
     """A film: titles, release dates and status in the site's region, credits, franchises and scores."""
     site = current_site(request)
-    film = get_film_or_404(slug, film_detail_queryset())
-    return {**film_detail(film, region=site.region, on=today()), "scores": film_scores(site, film)}
+    today = timezone.localdate()
+    detail = film_detail(slug=slug, region=site.region, on=today)
+    (scores,) = film_scorecards(site=site, films=[detail.summary.film], today=today)
+    return FilmWithScores(**{f.name: getattr(detail, f.name) for f in fields(detail)}, scores=scores)
 
 
 @films_router.get("/films/{slug}/scores", response={200: FilmScoresOut, **READ_ERRORS})
-def get_film_scores(request: HttpRequest, slug: str, include_held: bool = False) -> dict[str, Any]:
+def get_film_scores(request: HttpRequest, slug: str, include_held: bool = False) -> FilmScorecard:
     """The critics' reviews on this site beside the site's audience score.
 
     Ratings in a suspected review bomb are left out (`audience.held` says how many) unless
     `include_held=true` asks for the "all ratings" view.
     """
     site = current_site(request)
-    return film_scores(site, get_film_or_404(slug, Film.objects.all()), include_held=include_held)
+    (scores,) = film_scorecards(
+        site=site, films=[film_by_slug(slug)], today=timezone.localdate(), include_held=include_held
+    )
+    return scores
 
 
 # --- Anything else under /api/v1/ -------------------------------------------------------------------

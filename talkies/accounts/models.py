@@ -22,6 +22,10 @@ class User(AbstractUser):
         return self.display_name or self.username
 
 
+# The top of each rating display's scale (Site.RatingDisplay), by its stored value.
+RATING_SCALE_MAX: dict[str, int] = {"stars": 5, "points": 10, "percent": 100}
+
+
 class Site(models.Model):
     """A publication: its own stories, threads, ratings, settings and staff.
 
@@ -33,6 +37,12 @@ class Site(models.Model):
         STARS = "stars", "5 stars with halves"
         POINTS = "points", "10 points"
         PERCENT = "percent", "100 points"
+
+        @property
+        def scale_max(self) -> int:
+            """The top of the scale this display shows figures on: 5, 10 or 100. The one table of them:
+            the pages, the API and the widgets all read it, so no two of them can fall back differently."""
+            return RATING_SCALE_MAX[self]
 
     class CommentSort(models.TextChoices):
         BEST = "best", "Best"
@@ -85,6 +95,11 @@ class Site(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def rating_scale_max(self) -> int:
+        """5, 10 or 100: the top of the scale this site shows ratings and scores on."""
+        return Site.RatingDisplay(self.rating_display).scale_max
 
 
 class SiteMembership(models.Model):

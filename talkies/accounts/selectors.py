@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.cache import cache
 
-from .models import Site, SiteMembership, User
+from .models import Site
 
 SITE_CACHE_SECONDS = 60
 
@@ -35,9 +35,3 @@ def forget_cached_sites() -> None:
         cache.incr(SITE_GENERATION_KEY)
     except ValueError:  # not in the cache (evicted or never set): any new number does
         cache.set(SITE_GENERATION_KEY, 1)
-
-
-def user_roles_on_site(*, user: User, site: Site) -> set[str]:
-    if not user.is_authenticated:
-        return set()
-    return set(SiteMembership.objects.filter(user=user, site=site).values_list("role", flat=True))

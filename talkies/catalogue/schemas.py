@@ -1,6 +1,7 @@
 """What the API says about films, people and franchises. Shared by every app that names a film."""
 
 import datetime
+from typing import Any
 
 from ninja import Field, Schema
 
@@ -114,6 +115,7 @@ class FranchiseEntryOut(Schema):
 
 class RecurringCharacterOut(CharacterRef):
     films: list[FilmRef] = Field(description="This franchise's films the character appears in, in release order")
+    played_by: list[PersonRef] = Field(description="Who played the character, in order of first appearance")
 
 
 class FranchiseDetailOut(FranchiseRef):
@@ -122,7 +124,10 @@ class FranchiseDetailOut(FranchiseRef):
     children: list[FranchiseRef]
     films_in_release_order: list[FranchiseEntryOut]
     films_in_chronology_order: list[FranchiseEntryOut]
-    characters: list[RecurringCharacterOut]
+    characters: list[RecurringCharacterOut] = Field(
+        description="Characters filed under the franchise or a sub-franchise, or acted in two or more of its "
+        "films; those in the most films first, then by name"
+    )
 
 
 class PersonSummaryOut(PersonRef):
@@ -142,7 +147,11 @@ class PersonDetailOut(PersonSummaryOut):
     life_span: str = Field(description='"1962–2023" for someone who has died, else empty')
     bio: str
     imdb_id: str | None
-    credits: list[PersonCreditOut]
+    credits: list[PersonCreditOut] = Field(description="Grouped by role (actor first), newest film first in each")
+
+    @staticmethod
+    def resolve_imdb_id(page: Any) -> str | None:
+        return page.person.imdb_id or None
 
 
 class NameSearchQuery(PageQuery):

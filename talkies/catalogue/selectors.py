@@ -4,20 +4,47 @@ Each function loads everything its page shows in a fixed number of queries (one 
 select_related/prefetch_related), so a film with 80 credits costs the same as one with 8. Release dates
 are always prefetched because a film's year and status are derived from them per region
 (catalogue.status), never stored.
+
+These are the only reads of the catalogue: the pages render the read models below and the API's Out
+schemas (catalogue.schemas) are validated from the same objects, so a page and its API answer can never
+disagree about which films, characters or dates a franchise has. A missing slug is `NotFound`, which
+pages show as a 404 and the API as a 404 naming `slug`.
 """
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from django.db.models import Max, Prefetch, QuerySet
-from django.shortcuts import get_object_or_404
+from django.db.models import Count, Max, Model, Prefetch, Q, QuerySet
 
-from .models import Character, Credit, Film, Franchise, FranchiseEntry, Person
-from .status import THEATRICAL_RUN, film_release_date, film_status
+from talkies.lib.errors import NotFound
+
+from .models import Character, Company, Credit, Film, FilmTitle, Franchise, FranchiseEntry, Person, ReleaseDate
+from .status import THEATRICAL_RUN, FilmStatus, film_release_date, film_status
+
+ModelT = TypeVar("ModelT", bound=Model)
 
 # Films shown with a franchise, a person or a character need their release dates for the year.
 FILM_WITH_DATES = Prefetch("film", queryset=Film.objects.prefetch_related("release_dates"))
+
+
+def film_by_slug(slug: str, *, field: str = "slug") -> Film:
+    """The film with this slug and its release dates, or NotFound naming `field` (the input that gave it).
+
+    Films are shared by every site, so there is no scoping.
+    """
+    film = Film.objects.prefetch_related("release_dates").filter(slug=slug).first()
+    if film is None:
+        raise NotFound(field, f"no film with slug {slug!r}")
+    return film
+
+
+def _get_or_not_found(queryset: QuerySet[ModelT], what: str, slug: str) -> ModelT:
+    found = queryset.filter(slug=slug).first()
+    if found is None:
+        raise NotFound("slug", f"no {what} with slug {slug!r}")
+    return found
 
 
 def _release_sort_key(film: Film, region: str) -> tuple[bool, datetime.date]:
@@ -40,18 +67,20 @@ class FilmPage:
     franchise_entries: list[FranchiseEntry]
 
 
-def film_page(*, slug: str) -> FilmPage:
-    """The film with titles, dates, studios, credits (billing order) and franchise placement, or 404."""
-    film = get_object_or_404(
-        Film.objects.prefetch_related(
-            "titles",
-            "release_dates",
-            "studios",
-            Prefetch("credits", queryset=Credit.objects.select_related("person", "character")),
-            Prefetch("franchise_entries", queryset=FranchiseEntry.objects.select_related("franchise__parent")),
-        ),
-        slug=slug,
+def _film_with_everything() -> QuerySet[Film]:
+    """Films with every relation the film page shows, one query per relation however long the credits."""
+    return Film.objects.prefetch_related(
+        "titles",
+        "release_dates",
+        "studios",
+        Prefetch("credits", queryset=Credit.objects.select_related("person", "character")),
+        Prefetch("franchise_entries", queryset=FranchiseEntry.objects.select_related("franchise__parent")),
     )
+
+
+def film_page(*, slug: str) -> FilmPage:
+    """The film with titles, dates, studios, credits (billing order) and franchise placement, or NotFound."""
+    film = _get_or_not_found(_film_with_everything(), "film", slug)
     credits = list(film.credits.all())  # Credit.Meta orders by billing order
     return FilmPage(
         film=film,
@@ -61,6 +90,102 @@ def film_page(*, slug: str) -> FilmPage:
         other_crew=[c for c in credits if c.role not in (Credit.Role.ACTOR, Credit.Role.DIRECTOR, Credit.Role.WRITER)],
         franchise_entries=list(film.franchise_entries.all()),
     )
+
+
+@dataclass(frozen=True)
+class FilmSummary:
+    """A film as a list shows it: its release date and status are those of the reader's region, today."""
+
+    film: Film
+    release_date: datetime.date | None
+    status: FilmStatus
+
+    @classmethod
+    def of(cls, film: Film, *, region: str, on: datetime.date) -> "FilmSummary":
+        """Needs the film's release_dates prefetched (status is derived from them)."""
+        return cls(film=film, release_date=film_release_date(film, region), status=film_status(film, region, on))
+
+    @property
+    def slug(self) -> str:
+        return self.film.slug
+
+    @property
+    def title(self) -> str:
+        return self.film.title
+
+    @property
+    def runtime_minutes(self) -> int | None:
+        return self.film.runtime_minutes
+
+
+@dataclass(frozen=True)
+class ExternalIds:
+    imdb: str | None
+    tmdb: str | None
+    wikidata: str | None
+
+
+@dataclass(frozen=True)
+class FilmDetail:
+    """Everything the catalogue knows about a film: the API's film detail (the film page shows FilmPage)."""
+
+    summary: FilmSummary
+    marketing_title: str | None
+    titles: list[FilmTitle]
+    release_dates: list[ReleaseDate]
+    studios: list[Company]
+    external_ids: ExternalIds
+    credits: list[Credit]
+    franchises: list[FranchiseEntry]
+
+    # The summary's fields, so the detail schema extends the summary schema field for field.
+    slug = property(lambda self: self.summary.slug)
+    title = property(lambda self: self.summary.title)
+    release_date = property(lambda self: self.summary.release_date)
+    status = property(lambda self: self.summary.status)
+    runtime_minutes = property(lambda self: self.summary.runtime_minutes)
+    synopsis = property(lambda self: self.summary.film.synopsis)
+
+
+def marketing_title(titles: list[FilmTitle], region: str) -> str | None:
+    """The title the film is sold under in `region` ("From the World of John Wick: Ballerina")."""
+    marketing = [t for t in titles if t.kind == FilmTitle.Kind.MARKETING]
+    local = [t for t in marketing if t.region in (region, "")]
+    chosen = local or marketing
+    return chosen[0].title if chosen else None
+
+
+def film_detail(*, slug: str, region: str, on: datetime.date) -> FilmDetail:
+    """The film with titles, dates, studios, credits and franchises, or NotFound naming `slug`."""
+    page = film_page(slug=slug)
+    film = page.film
+    titles = list(film.titles.all())
+    return FilmDetail(
+        summary=FilmSummary.of(film, region=region, on=on),
+        marketing_title=marketing_title(titles, region),
+        titles=titles,
+        release_dates=sorted(film.release_dates.all(), key=lambda r: (r.date, r.region)),
+        studios=list(film.studios.all()),
+        external_ids=ExternalIds(
+            imdb=film.imdb_id or None, tmdb=film.tmdb_id or None, wikidata=film.wikidata_id or None
+        ),
+        credits=list(film.credits.all()),
+        franchises=page.franchise_entries,
+    )
+
+
+def film_list(*, q: str = "", franchise: str | None = None) -> QuerySet[Film]:
+    """Films by title, those matching `q` in any title, or only a franchise's (NotFound naming `franchise`)."""
+    films = Film.objects.prefetch_related("release_dates").order_by("title", "id")
+    if q:
+        # An alternative title matches too: readers search for "John Wick: Ballerina" as often as not.
+        films = films.filter(Q(title__icontains=q) | Q(titles__title__icontains=q)).distinct()
+    if franchise:
+        found = Franchise.objects.filter(slug=franchise).first()
+        if found is None:
+            raise NotFound("franchise", f"no franchise with slug {franchise!r}")
+        films = films.filter(franchise_entries__franchise=found)
+    return films
 
 
 def films_in_theatres(*, region: str, today: datetime.date) -> list[Film]:
@@ -101,14 +226,57 @@ class RecurringCharacter:
     # Who played the character, in the order of the films they played it in, each person once.
     played_by: list[Person] = field(default_factory=list)
 
+    @property
+    def slug(self) -> str:
+        return self.character.slug
+
+    @property
+    def name(self) -> str:
+        return self.character.name
+
+
+@dataclass(frozen=True)
+class FranchiseFilm:
+    """A film's place in a franchise, with its release date in the reader's region."""
+
+    entry: FranchiseEntry
+    release_date: datetime.date | None
+
+    @property
+    def film(self) -> Film:
+        return self.entry.film
+
+    @property
+    def release_order(self) -> int:
+        return self.entry.release_order
+
+    @property
+    def chronology_order(self) -> float:
+        return float(self.entry.chronology_order)
+
+    @property
+    def chronology_note(self) -> str:
+        return self.entry.chronology_note
+
+    @property
+    def is_spinoff(self) -> bool:
+        return self.entry.is_spinoff
+
 
 @dataclass(frozen=True)
 class FranchisePage:
     franchise: Franchise
-    in_release_order: list[FranchiseEntry]
-    in_chronological_order: list[FranchiseEntry]
+    films_in_release_order: list[FranchiseFilm]
+    films_in_chronology_order: list[FranchiseFilm]
     children: list[Franchise]
-    recurring_characters: list[RecurringCharacter]
+    characters: list[RecurringCharacter]  # the recurring ones: see recurring_characters()
+
+    # The franchise's own fields, so the API's detail schema reads this page as it is.
+    slug = property(lambda self: self.franchise.slug)
+    name = property(lambda self: self.franchise.name)
+    kind = property(lambda self: self.franchise.kind)
+    description = property(lambda self: self.franchise.description)
+    parent = property(lambda self: self.franchise.parent)
 
 
 def _with_films_and_children(queryset: QuerySet[Franchise]) -> QuerySet[Franchise]:
@@ -139,26 +307,51 @@ def _in_release_order(entries: list[FranchiseEntry], region: str) -> list[Franch
 
 
 def franchise_page(*, slug: str, region: str) -> FranchisePage:
-    """The franchise with its films in both orders, sub-franchises, and characters seen in ≥2 of its films.
+    """The franchise with its films in both orders, sub-franchises, and recurring characters, or NotFound.
 
     The films are the franchise's own and those of its direct sub-franchises (see _all_entries). Story
     order sorts on chronology_order, which assumes sub-franchises place their films on their universe's
-    timeline, as the catalogue's editors are asked to.
+    timeline, as the catalogue's editors are asked to. The franchise page and GET /api/v1/franchises/{slug}
+    both read this.
     """
-    franchise = get_object_or_404(_with_films_and_children(Franchise.objects.select_related("parent")), slug=slug)
+    franchise = _get_or_not_found(
+        _with_films_and_children(Franchise.objects.select_related("parent")), "franchise", slug
+    )
     entries = _all_entries(franchise)
+    children = list(franchise.children.all())
+
+    def placed(entry: FranchiseEntry) -> FranchiseFilm:
+        return FranchiseFilm(entry=entry, release_date=film_release_date(entry.film, region))
+
     return FranchisePage(
         franchise=franchise,
-        in_release_order=_in_release_order(entries, region),
-        in_chronological_order=sorted(entries, key=lambda e: (e.chronology_order, *_release_sort_key(e.film, region))),
-        children=list(franchise.children.all()),
-        recurring_characters=recurring_characters(films={e.film_id: e.film for e in entries}, region=region),
+        films_in_release_order=[placed(e) for e in _in_release_order(entries, region)],
+        films_in_chronology_order=[
+            placed(e) for e in sorted(entries, key=lambda e: (e.chronology_order, *_release_sort_key(e.film, region)))
+        ],
+        children=children,
+        characters=recurring_characters(
+            films={e.film_id: e.film for e in entries},
+            franchise_ids={franchise.pk, *(child.pk for child in children)},
+            region=region,
+        ),
     )
 
 
-def recurring_characters(*, films: dict[int, Film], region: str, minimum_films: int = 2) -> list[RecurringCharacter]:
-    """Characters credited in at least `minimum_films` of `films` ({id: film}, already loaded), with who
-    played them."""
+# Characters who appear in this many of a franchise's films are "recurring" even without being filed
+# under the franchise.
+RECURRING_FILM_COUNT = 2
+
+
+def recurring_characters(
+    *, films: dict[int, Film], franchise_ids: set[int], region: str, minimum_films: int = RECURRING_FILM_COUNT
+) -> list[RecurringCharacter]:
+    """Characters acted in `films` ({id: film}, already loaded) who are filed under one of `franchise_ids`
+    or appear in at least `minimum_films` of them, with who played them. One query.
+
+    Only acting credits count: a writer credited "based on characters by" does not make a character
+    recur.
+    """
     credits = Credit.objects.filter(film_id__in=films, character__isnull=False, role=Credit.Role.ACTOR).select_related(
         "character", "person"
     )
@@ -171,11 +364,19 @@ def recurring_characters(*, films: dict[int, Film], region: str, minimum_films: 
             entry.films.append(film)
         if credit.person not in entry.played_by:
             entry.played_by.append(credit.person)
-    recurring = [e for e in by_character.values() if len(e.films) >= minimum_films]
+    recurring = [
+        e for e in by_character.values() if e.character.franchise_id in franchise_ids or len(e.films) >= minimum_films
+    ]
     for entry in recurring:
         entry.films.sort(key=lambda f: _release_sort_key(f, region))
     # The characters in the most films first: they are what holds the universe together.
     return sorted(recurring, key=lambda e: (-len(e.films), e.character.name))
+
+
+def franchise_list(*, q: str = "") -> QuerySet[Franchise]:
+    """Franchises by name with their parents and how many films each lists itself (`film_count`)."""
+    franchises = Franchise.objects.select_related("parent").annotate(film_count=Count("entries")).order_by("name")
+    return franchises.filter(name__icontains=q) if q else franchises
 
 
 def root_franchises() -> QuerySet[Franchise]:
@@ -206,14 +407,28 @@ class PersonPage:
     person: Person
     credit_groups: list[CreditGroup]
 
+    # The person's own fields, so the API's detail schema reads this page as it is.
+    slug = property(lambda self: self.person.slug)
+    name = property(lambda self: self.person.name)
+    birth_date = property(lambda self: self.person.birth_date)
+    death_date = property(lambda self: self.person.death_date)
+    life_span = property(lambda self: self.person.life_span)
+    bio = property(lambda self: self.person.bio)
+
+    @property
+    def credits(self) -> list[Credit]:
+        """Every credit, in the groups' order."""
+        return [credit for group in self.credit_groups for credit in group.credits]
+
 
 def person_page(*, slug: str, region: str) -> PersonPage:
     """The person with their credits grouped by role (roles in Credit.Role order), newest film first."""
-    person = get_object_or_404(
+    person = _get_or_not_found(
         Person.objects.prefetch_related(
             Prefetch("credits", queryset=Credit.objects.select_related("character").prefetch_related(FILM_WITH_DATES))
         ),
-        slug=slug,
+        "person",
+        slug,
     )
     by_role: dict[str, list[Credit]] = defaultdict(list)
     for credit in person.credits.all():
@@ -224,6 +439,11 @@ def person_page(*, slug: str, region: str) -> PersonPage:
             credits = sorted(by_role[role.value], key=lambda c: _release_sort_key(c.film, region), reverse=True)
             groups.append(CreditGroup(role=role.value, label=role.label, credits=credits))
     return PersonPage(person=person, credit_groups=groups)
+
+
+def person_list(*, q: str = "") -> QuerySet[Person]:
+    people = Person.objects.order_by("name", "id")
+    return people.filter(name__icontains=q) if q else people
 
 
 @dataclass(frozen=True)
@@ -242,7 +462,7 @@ class CharacterPage:
 
 
 def character_page(*, slug: str, region: str) -> CharacterPage:
-    character = get_object_or_404(
+    character = _get_or_not_found(
         Character.objects.select_related("franchise").prefetch_related(
             Prefetch(
                 "credits",
@@ -251,7 +471,8 @@ def character_page(*, slug: str, region: str) -> CharacterPage:
                 .prefetch_related(FILM_WITH_DATES),
             )
         ),
-        slug=slug,
+        "character",
+        slug,
     )
     appearances = sorted(character.credits.all(), key=lambda c: _release_sort_key(c.film, region))
     return CharacterPage(character=character, appearances=appearances)

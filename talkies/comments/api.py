@@ -11,12 +11,11 @@ from ninja import Query, Router, Status
 
 from talkies.accounts.models import Site
 from talkies.api_common import READ_ERRORS, WRITE_ERRORS, LoggedIn, api_field_names, current_site, get_or_404
-from talkies.catalogue.api import film_ref
 from talkies.lib.errors import PermissionDenied, ServiceError
 from talkies.lib.guests import new_guest_token
 from talkies.lib.ratelimit import enforce_rate_limit
 from talkies.ratings.selectors import ratings_by_users
-from talkies.stories.api import get_story_for_site, story_ref
+from talkies.stories.api import get_story_for_site
 
 from .api_auth import GUEST_TOKEN_HEADER, GuestTokenHeader, ReaderOrGuest, writer
 from .models import Comment, Thread
@@ -83,21 +82,6 @@ def get_comment_for_site(site: Site, comment_id: int) -> Comment:
 # --- Shaping ----------------------------------------------------------------------------------------
 
 
-def thread_out(thread: Thread) -> dict[str, Any]:
-    """Expects site, story and film selected."""
-    return {
-        "id": thread.pk,
-        "title": thread.title,
-        "url": thread.url,
-        "is_closed": thread.is_closed,
-        "comment_count": thread.comment_count,
-        "created_at": thread.created_at,
-        "default_sort": thread.site.default_comment_sort,
-        "story": story_ref(thread.story) if thread.story else None,
-        "film": film_ref(thread.film) if thread.film else None,
-    }
-
-
 def comment_out(
     comment: Comment, *, author_rating: int | None = None, replies: list[dict[str, Any]] | None = None
 ) -> dict[str, Any]:
@@ -144,19 +128,19 @@ def author_badge(comment: Comment) -> int | None:
 
 
 @router.get("/threads/{thread_id}", response={200: ThreadOut, **READ_ERRORS})
-def get_thread(request: HttpRequest, thread_id: int) -> dict[str, Any]:
-    return thread_out(get_thread_for_site(current_site(request), thread_id))
+def get_thread(request: HttpRequest, thread_id: int) -> Thread:
+    return get_thread_for_site(current_site(request), thread_id)
 
 
 @router.get("/stories/{slug}/thread", response={200: ThreadOut, **READ_ERRORS})
-def get_story_thread(request: HttpRequest, slug: str) -> dict[str, Any]:
+def get_story_thread(request: HttpRequest, slug: str) -> Thread:
     """The story's conversation, opened on first use so readers of a new story can comment at once."""
     site = current_site(request)
     story = get_story_for_site(site, slug, select=["thread"])
     # Opening is idempotent (get-or-create on the story's unique key), which is what makes it safe to do
     # on a GET: asking twice, or from two readers at once, yields the same thread.
     thread = getattr(story, "thread", None) or thread_for_story(story=story)
-    return thread_out(get_thread_for_site(site, thread.pk))
+    return get_thread_for_site(site, thread.pk)
 
 
 @router.get("/threads/{thread_id}/comments", response={200: CommentPageOut, **READ_ERRORS})
@@ -196,11 +180,11 @@ def get_counts(request: HttpRequest, query: Query[CountsQuery]) -> dict[str, Any
 
 
 @router.post("/threads/{thread_id}/close", response={200: ThreadOut, **WRITE_ERRORS}, auth=moderator_auth)
-def close_thread(request: HttpRequest, thread_id: int, payload: CloseIn) -> dict[str, Any]:
+def close_thread(request: HttpRequest, thread_id: int, payload: CloseIn) -> Thread:
     """Close a thread to new comments (it stays readable), or reopen it: the site's editors and moderators."""
     thread = get_thread_for_site(current_site(request), thread_id)
     thread = thread_set_closed(thread=thread, user=request.auth, closed=payload.closed)  # type: ignore[attr-defined]
-    return thread_out(thread)
+    return thread
 
 
 # --- Comments ---------------------------------------------------------------------------------------

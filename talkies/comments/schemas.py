@@ -11,6 +11,7 @@ from talkies.api_common import InputSchema
 from talkies.catalogue.schemas import FilmRef
 from talkies.stories.schemas import StoryRef
 
+from .models import Thread
 from .selectors import MAX_COUNTED_THREADS, MAX_PAGE_SIZE, MAX_REPLIES_PAGE_SIZE
 
 
@@ -24,6 +25,10 @@ class ThreadOut(Schema):
     default_sort: str = Field(description="The sort the site shows first: best, top, new, old or controversial")
     story: StoryRef | None
     film: FilmRef | None = Field(description="The film this conversation is about; top-level comments carry badges")
+
+    @staticmethod
+    def resolve_default_sort(thread: Thread) -> str:
+        return thread.site.default_comment_sort
 
 
 # A plain pydantic model rather than a Ninja Schema: a page can hold thousands of comments, and Ninja's

@@ -12,8 +12,7 @@ from ninja.security import APIKeyHeader
 
 from talkies.accounts.models import Site, User
 from talkies.api_common import READ_ERRORS, WRITE_ERRORS, PageQuery, current_site, paginate
-from talkies.comments.api import thread_out
-from talkies.comments.models import Comment, Thread
+from talkies.comments.models import Comment
 from talkies.lib.errors import PermissionDenied
 from talkies.lib.ratelimit import enforce_rate_limit
 
@@ -78,10 +77,6 @@ def user_out(user: User) -> dict[str, str]:
     return {"username": user.username, "name": user.public_name}
 
 
-def page_thread_out(thread: Thread) -> dict[str, Any]:
-    return {**thread_out(thread), "key": thread.key}
-
-
 # --- Threads keyed by page --------------------------------------------------------------------------
 
 
@@ -103,7 +98,7 @@ def resolve(request: HttpRequest, data: PageThreadIn | PageThreadQuery) -> Statu
         # Any page of an allowed origin may open threads, so a script could open thousands: limit it.
         before_create=None if api_key else lambda: enforce_rate_limit(request, "embed_thread", actor=None, field="url"),
     )
-    return Status(201 if created else 200, page_thread_out(thread))
+    return Status(201 if created else 200, thread)
 
 
 @router.get("/embed/threads", response={200: PageThreadOut, 201: PageThreadOut, **WRITE_ERRORS})

@@ -1,5 +1,7 @@
 """The one error type services raise for bad input, so every entry point can say which field was wrong."""
 
+from django.http import Http404
+
 
 class ServiceError(Exception):
     """Input a service refused. `field` names what was wrong; the message says why and what to do.
@@ -22,5 +24,8 @@ class PermissionDenied(ServiceError):
     status_code = 403
 
 
-class NotFound(ServiceError):
+class NotFound(ServiceError, Http404):
+    """Nothing matches what the client asked for. A page shows Django's 404 for it (it is an Http404); the
+    API answers 404 naming the field, because ServiceError comes first in the class's MRO."""
+
     status_code = 404

@@ -6,6 +6,7 @@ each figure is O(1) to read no matter how many ratings a film has.
 
 import math
 from dataclasses import dataclass
+from typing import Literal
 
 Z_95 = 1.959963984540054  # two-sided 95% normal quantile
 
@@ -110,7 +111,9 @@ def audience_score(
 DIVERGENCE_POINTS = 20.0
 
 
-def critic_audience_divergence(*, critic: float | None, audience: float | None) -> str | None:
+def critic_audience_divergence(
+    *, critic: float | None, audience: float | None
+) -> Literal["critics", "audience"] | None:
     """'critics' when critics liked the film clearly more, 'audience' when readers did, else None.
 
     `critic` is 0–100 (CriticReview.normalised or their average); `audience` is the shown 1–10 score.

@@ -1,11 +1,25 @@
 """What the API takes and says about readers' ratings and a film's audience score."""
 
 import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
 from talkies.api_common import InputSchema
+from talkies.lib.scoring import AudienceScore
+
+from .models import Rating
+from .services import SCALE_FACTORS
+
+
+def _site_scale(context: Any) -> int:
+    """The display scale of the site the request is for (the response is validated inside the request)."""
+    return context["request"].site.rating_scale_max
+
+
+def on_scale(canonical: float | None, scale: int) -> float | None:
+    """A canonical 1–10 figure on a 5, 10 or 100 scale; rounded because 7 / 0.1 is 70.00000000000001."""
+    return None if canonical is None else round(canonical / SCALE_FACTORS[scale], 2)
 
 
 class RatingIn(InputSchema):
@@ -24,6 +38,14 @@ class RatingOut(Schema):
     display_value: float = Field(description="`value` on the display scale: 7 is 3.5 of 5 or 70 of 100")
     created_at: datetime.datetime
     updated_at: datetime.datetime
+
+    @staticmethod
+    def resolve_display_scale(rating: Rating, context: Any) -> int:
+        return _site_scale(context)
+
+    @staticmethod
+    def resolve_display_value(rating: Rating, context: Any) -> float | None:
+        return on_scale(rating.value, _site_scale(context))
 
 
 class DisplayFiguresOut(Schema):
@@ -49,6 +71,16 @@ class AudienceScoreOut(Schema):
     minimum: int
     held: int = Field(description="Ratings left out while a suspected review bomb is under review")
     display: DisplayFiguresOut = Field(description="mean, median and bayesian on the site's display scale")
+
+    @staticmethod
+    def resolve_display(score: AudienceScore, context: Any) -> DisplayFiguresOut:
+        scale = _site_scale(context)
+        return DisplayFiguresOut(
+            scale=scale,
+            mean=on_scale(score.mean, scale),
+            median=on_scale(score.median, scale),
+            bayesian=on_scale(score.bayesian, scale),
+        )
 
 
 class RatingChangeOut(Schema):

@@ -1,3 +1,4 @@
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db.models import Sum
 
@@ -50,10 +51,17 @@ def film_audience_score(*, site: Site, film: Film, include_held: bool = False) -
     return score_from_row(site, row, include_held=include_held)
 
 
-def film_audience_scores(*, site: Site, films: list[Film]) -> dict[int, AudienceScore]:
+def film_audience_scores(*, site: Site, films: list[Film], include_held: bool = False) -> dict[int, AudienceScore]:
     """Scores for many films in one query, keyed by film id."""
     rows = {row.film_id: row for row in FilmScore.objects.filter(site=site, film__in=films)}
-    return {film.pk: score_from_row(site, rows.get(film.pk)) for film in films}
+    return {film.pk: score_from_row(site, rows.get(film.pk), include_held=include_held) for film in films}
+
+
+def ratings_of_reader(*, site: Site, films: list[Film], reader: User | AnonymousUser) -> dict[int, int]:
+    """{film id: the reader's rating (1–10)} for those of `films` they rated on `site`; {} when anonymous."""
+    if not reader.is_authenticated or not films:
+        return {}
+    return dict(Rating.objects.filter(site=site, user=reader, film__in=films).values_list("film_id", "value"))
 
 
 def user_rating(*, site: Site, film: Film, user: User) -> Rating | None:

@@ -6,7 +6,7 @@ from ninja import Field, Schema
 
 from talkies.catalogue.schemas import FilmRef
 
-from .models import Story
+from .models import CriticReview, Story
 
 
 class StoryRef(Schema):
@@ -29,6 +29,16 @@ class StorySummaryOut(StoryRef):
     thread: StoryThreadOut | None = Field(
         description="The story's conversation; null until it is opened (GET /stories/{slug}/thread opens it)"
     )
+
+    @staticmethod
+    def resolve_author_name(story: Story) -> str | None:
+        return story.author.public_name if story.author else None
+
+    @staticmethod
+    def resolve_thread(story: Story) -> object | None:
+        # The reverse side of a one-to-one, which may not exist yet; Django's missing-relation error is
+        # an AttributeError, which is what lets getattr fall back to None.
+        return getattr(story, "thread", None)
 
 
 class StoryCriticReviewOut(Schema):
@@ -65,6 +75,10 @@ class CriticReviewOut(Schema):
     score_text: str = Field(description='As published: "7/10", "3.5/5", "B+"')
     normalised: float = Field(description="0–100, so reviews on different scales compare")
     verdict: str
+
+    @staticmethod
+    def resolve_published_at(review: CriticReview) -> datetime.datetime | None:
+        return review.story.published_at
 
 
 class CriticSideOut(Schema):

@@ -15,8 +15,6 @@ STARS = Site.RatingDisplay.STARS
 POINTS = Site.RatingDisplay.POINTS
 PERCENT = Site.RatingDisplay.PERCENT
 
-SCALE_MAX: dict[str, int] = {STARS: 5, POINTS: 10, PERCENT: 100}
-
 
 def _number(value: float) -> str:
     """3.0 → "3", 3.5 → "3.5": no trailing zeros."""
@@ -34,7 +32,7 @@ def on_scale(value: float, display: str) -> str:
 
 
 def scale_max(display: str) -> int:
-    return SCALE_MAX.get(display, 5)
+    return Site.RatingDisplay(display).scale_max
 
 
 def rating_label(value: int, display: str) -> str:

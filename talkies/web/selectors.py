@@ -1,11 +1,8 @@
-"""Reads for the standalone pages that span stories, ratings and comments.
+"""Reads for the standalone pages that span stories and comments (critics beside the audience: scorecard).
 
 Each function costs a fixed number of queries whatever the number of films, reviews or comments, so a
 page's query count is a constant (asserted in the tests).
 """
-
-import datetime
-from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
@@ -14,12 +11,8 @@ from django.shortcuts import get_object_or_404
 from talkies.accounts.models import Site, User
 from talkies.catalogue.models import Film
 from talkies.comments.models import Vote
-from talkies.lib.scoring import AudienceScore
-from talkies.ratings.models import Rating
-from talkies.ratings.permissions import rating_opens_on
-from talkies.ratings.selectors import film_audience_scores
-from talkies.stories.models import CriticReview, Story
-from talkies.stories.selectors import MIN_REVIEWS_FOR_AVERAGE, CriticSide, published_stories
+from talkies.stories.models import Story
+from talkies.stories.selectors import published_stories
 
 # Whoever is reading the page: a signed-in reader or an anonymous visitor.
 Reader = User | AnonymousUser
@@ -44,66 +37,6 @@ def story_for_page(*, site: Site, slug: str) -> Story:
 
 def stories_about_film(*, site: Site, film: Film) -> QuerySet[Story]:
     return Story.published.filter(site=site, films=film).select_related("author", "thread")
-
-
-@dataclass(frozen=True)
-class FilmScores:
-    """Everything the critic-vs-audience panel and the rating widget show for one film."""
-
-    film: Film
-    critic: CriticSide
-    audience: AudienceScore
-    my_rating: int | None
-    # The day rating opens on this site, when that is still in the future; None when readers may rate.
-    rating_opens_on: datetime.date | None
-
-
-def film_scores(*, site: Site, films: list[Film], user: Reader, today: datetime.date) -> list[FilmScores]:
-    """Critic and audience scores for each film, and the reader's own rating, in three queries.
-
-    `films` must have their release dates prefetched (rating windows are derived from them).
-    """
-    critic = _critic_sides(site=site, films=films)
-    audience = film_audience_scores(site=site, films=films)
-    mine = _user_ratings(site=site, films=films, user=user)
-    result = []
-    for film in films:
-        opens = rating_opens_on(site=site, film=film)
-        result.append(
-            FilmScores(
-                film=film,
-                critic=critic[film.pk],
-                audience=audience[film.pk],
-                my_rating=mine.get(film.pk),
-                rating_opens_on=opens if opens is not None and today < opens else None,
-            )
-        )
-    return result
-
-
-def _critic_sides(*, site: Site, films: list[Film]) -> dict[int, CriticSide]:
-    """stories.selectors.film_critic_side for many films at once (it asks once per film)."""
-    reviews = (
-        CriticReview.objects.filter(film__in=films, story__in=Story.published.filter(site=site))
-        .select_related("story")
-        .order_by("-story__published_at", "-id")
-    )
-    by_film: dict[int, list[CriticReview]] = {film.pk: [] for film in films}
-    for review in reviews:
-        by_film[review.film_id].append(review)
-    sides = {}
-    for film_id, film_reviews in by_film.items():
-        average = None
-        if len(film_reviews) >= MIN_REVIEWS_FOR_AVERAGE:
-            average = float(sum(r.normalised for r in film_reviews)) / len(film_reviews)
-        sides[film_id] = CriticSide(reviews=film_reviews, average=average)
-    return sides
-
-
-def _user_ratings(*, site: Site, films: list[Film], user: Reader) -> dict[int, int]:
-    if not user.is_authenticated or not films:
-        return {}
-    return dict(Rating.objects.filter(site=site, user=user, film__in=films).values_list("film_id", "value"))
 
 
 def user_votes(*, user: Reader, comment_ids: list[int], guest_key: str = "") -> dict[int, int]:

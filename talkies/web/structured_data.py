@@ -13,9 +13,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from talkies.catalogue.selectors import FilmPage
 from talkies.lib.markdown import strip_spoilers
+from talkies.scorecard.selectors import FilmScorecard
 from talkies.stories.models import CriticReview
-
-from .selectors import FilmScores
 
 # Inside <script> the HTML parser ends the element at "</script>" whatever JSON thinks, so <, > and & are
 # written as JSON escapes; U+2028/2029 are legal JSON but break older JavaScript parsers.
@@ -50,7 +49,7 @@ def person_json_ld(person, absolute) -> dict[str, Any]:
     return {"@type": "Person", "name": person.name, "url": absolute(person.get_absolute_url())}
 
 
-def movie_json_ld(*, page: FilmPage, scores: FilmScores, url: str, absolute) -> dict[str, Any]:
+def movie_json_ld(*, page: FilmPage, scores: FilmScorecard, url: str, absolute) -> dict[str, Any]:
     """`absolute` turns a path into an absolute URL (request.build_absolute_uri)."""
     film = page.film
     data: dict[str, Any] = {
@@ -121,7 +120,7 @@ def movie_open_graph(*, page: FilmPage, url: str, absolute, site_name: str) -> l
     return tags
 
 
-def story_json_ld(*, story, film_scores: list[FilmScores], absolute) -> dict[str, Any]:
+def story_json_ld(*, story, film_scores: list[FilmScorecard], absolute) -> dict[str, Any]:
     """A review story is one schema.org Review per film it scores; any other story is a NewsArticle.
 
     The critic reviews come from the score panels already loaded for the page, so this costs no query.

@@ -55,12 +55,13 @@ from talkies.comments.services import (
 from talkies.lib.errors import NotFound, ServiceError
 from talkies.lib.ratelimit import enforce_rate_limit
 from talkies.ratings.services import rating_remove, rating_set
+from talkies.scorecard.selectors import film_scorecards
 from talkies.stories.models import Story
 
 from .display import rating_label
 from .forms import CommentEditForm, CommentForm, RatingForm, VoteForm
 from .guests import guest_key, guests_welcome, page_writer, remember_guest, remembered_name, writer_for_new_comment
-from .selectors import film_scores, latest_stories, stories_about_film, story_for_page
+from .selectors import latest_stories, stories_about_film, story_for_page
 from .structured_data import json_ld_script, movie_json_ld, movie_open_graph, story_json_ld
 from .threads import CommentView, ThreadViews
 
@@ -195,7 +196,7 @@ def _render_story(
         comment_form.add_error(None, "The comment you replied to is not shown any more; your text is below.")
 
     page_url = _thread_url(story, sort=sort, cursor=cursor, hide_spoilers=hide_spoilers)
-    scores = film_scores(site=site, films=films, user=request.user, today=_today())
+    scores = film_scorecards(site=site, films=films, reader=request.user, today=_today())
     context = {
         **reading.context(),
         "story": story,
@@ -550,7 +551,7 @@ def film_detail(request: HttpRequest, slug: str) -> HttpResponse:
     site = current_site(request)
     page = catalogue.film_page(slug=slug)
     today = _today()
-    scores = film_scores(site=site, films=[page.film], user=request.user, today=today)[0]
+    scores = film_scorecards(site=site, films=[page.film], reader=request.user, today=today)[0]
     context = {
         "page": page,
         "film": page.film,

@@ -305,7 +305,48 @@ def test_a_character_filed_under_a_franchise_counts_as_recurring_from_one_film(c
 
     characters = client.get("/api/v1/franchises/john-wick").json()["characters"]
 
-    assert [c["slug"] for c in characters] == ["charon", "eve-macarro", "winston"]
+    # The characters in the most films first: Eve, filed under the franchise, is in one.
+    assert [c["slug"] for c in characters] == ["charon", "winston", "eve-macarro"]
+    assert characters[2]["played_by"] == [{"slug": "ana-de-armas", "name": "Ana de Armas"}]
+
+
+def test_a_writer_credited_with_a_character_does_not_make_it_recur(client, site, wick):
+    """Only acting counts: "based on characters by" credits a writer, not an appearance."""
+    writer = Person.objects.create(name="Derek Kolstad", slug="derek-kolstad")
+    sequel = Film.objects.get(slug="john-wick-chapter-2")
+    for film in (sequel, Film.objects.get(slug="john-wick-chapter-3")):
+        Credit.objects.create(
+            film=film, person=writer, role="writer", character=Character.objects.get(slug="eve-macarro")
+        )
+
+    characters = client.get("/api/v1/franchises/john-wick").json()["characters"]
+
+    assert [c["slug"] for c in characters] == ["charon", "winston"]
+
+
+def test_the_franchise_page_and_the_api_list_the_same_films_and_characters(client, site, wick):
+    """One selector answers both: the page's tables and the API's lists name the same things in order."""
+    Character.objects.filter(slug="eve-macarro").update(franchise=wick)
+    api = client.get("/api/v1/franchises/wick-universe").json()
+    page = client.get("/franchises/wick-universe/")
+
+    assert page.status_code == 200
+    shown = page.context["page"]
+    assert [c.slug for c in shown.characters] == [c["slug"] for c in api["characters"]]
+    assert [[f.slug for f in c.films] for c in shown.characters] == [
+        [f["slug"] for f in c["films"]] for c in api["characters"]
+    ]
+    assert [e.film.slug for e in shown.films_in_release_order] == [
+        e["film"]["slug"] for e in api["films_in_release_order"]
+    ]
+    assert [e.film.slug for e in shown.films_in_chronology_order] == [
+        e["film"]["slug"] for e in api["films_in_chronology_order"]
+    ]
+    # The universe lists no film itself: both show its franchise's five, and its recurring characters.
+    assert len(api["films_in_release_order"]) == 5
+    assert [c["slug"] for c in api["characters"]] == ["charon", "winston", "eve-macarro"]
+    html = page.content.decode()
+    assert html.index(">Charon<") < html.index(">Winston<") < html.index(">Eve Macarro<")
 
 
 def test_a_universe_lists_the_franchises_within_it(client, site, wick):
@@ -387,14 +428,15 @@ def test_an_unknown_person_is_not_found(client, site):
 def test_a_person_costs_the_same_queries_however_many_credits(client, site, wick, django_assert_num_queries):
     client.get("/api/v1/people/ian-mcshane")
 
-    # The person, their credits with films and characters.
-    with django_assert_num_queries(2):
+    # The person; their credits with characters; the films; the films' release dates (newest film first
+    # in each role, as the person's page orders them).
+    with django_assert_num_queries(4):
         client.get("/api/v1/people/ian-mcshane")
     mcshane = Person.objects.get(slug="ian-mcshane")
     for n in range(20):
         extra = Film.objects.create(title=f"Film {n}", slug=f"film-{n}")
         Credit.objects.create(film=extra, person=mcshane, role="actor")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):
         response = client.get("/api/v1/people/ian-mcshane")
 
     assert len(response.json()["credits"]) == 25

@@ -322,15 +322,16 @@ def test_scores_cost_the_same_queries_for_few_or_many_ratings_and_reviews(
     review(site, film, editor, title="One", score="7/10", hours_ago=3)
     client.get(SCORES_URL)  # warms the cached site and site mean rating
 
-    # The film, its critic reviews with their stories, and its score counters.
-    with django_assert_num_queries(3):
+    # The film, its release dates (the rating window), its critic reviews with their stories, and its
+    # score counters.
+    with django_assert_num_queries(4):
         client.get(SCORES_URL)
     Rating.objects.all().delete()
     FilmScore.objects.all().delete()
     rate_many(site, film, list(range(1, 11)) * 3)
     review(site, film, editor, title="Two", score="3/5", hours_ago=2)
     review(site, film, editor, title="Three", score="A-", hours_ago=1)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get(SCORES_URL)
 
     assert response.json()["audience"]["count"] == 30

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from talkies.catalogue.models import Film
-from talkies.stories.selectors import film_critic_side, published_stories, site_critic_average
+from talkies.stories.selectors import critic_sides, film_critic_side, published_stories
 from talkies.stories.services import critic_review_create, story_create
 
 NOW = timezone.now()
@@ -41,24 +41,33 @@ def test_one_review_is_a_headline_but_not_an_average(site, film):
     assert side.average is None
 
 
-def test_unpublished_reviews_stay_off_the_critic_side_and_out_of_the_site_average(site, film):
+def test_unpublished_reviews_stay_off_the_critic_side(site, film):
     review(site, film, "8/10", title="Out now")
     review(site, film, "2/10", title="Embargoed", published_at=NOW + datetime.timedelta(days=2))
     review(site, film, "1/10", title="Draft", published_at=None)
 
     assert [r.score_text for r in film_critic_side(site=site, film=film).reviews] == ["8/10"]
-    # An embargoed or draft verdict must not leak through the site-wide figure either.
-    assert site_critic_average(site) == pytest.approx(80.0)
 
 
-def test_the_site_average_covers_only_this_sites_reviews(site, other_site, film):
+def test_reviews_published_in_the_same_instant_put_the_later_one_first(site, film):
+    """The headline must not depend on how the database happens to order ties."""
+    first = review(site, film, "6/10", title="One", published_at=NOW - datetime.timedelta(hours=1))
+    second = review(site, film, "9/10", title="Two", published_at=NOW - datetime.timedelta(hours=1))
+
+    assert film_critic_side(site=site, film=film).headline == second
+    assert critic_sides(site=site, films=[film])[film.pk].reviews == [second, first]
+
+
+def test_critic_sides_cover_many_films_in_one_query(site, film, django_assert_num_queries):
     sequel = Film.objects.create(title="Chapter 4", slug="chapter-4")
+    unreviewed = Film.objects.create(title="Chapter 5", slug="chapter-5")
     review(site, film, "6/10", title="One")
     review(site, sequel, "8/10", title="Two")
-    review(other_site, film, "1/10", title="Elsewhere")
+    review(site, sequel, "4/10", title="Three")
 
-    assert site_critic_average(site) == pytest.approx(70.0)
+    with django_assert_num_queries(1):
+        sides = critic_sides(site=site, films=[film, sequel, unreviewed])
 
-
-def test_a_site_without_reviews_has_no_average(site):
-    assert site_critic_average(site) is None
+    assert [r.score_text for r in sides[film.pk].reviews] == ["6/10"]
+    assert sides[sequel.pk].average == pytest.approx(60.0)
+    assert sides[unreviewed.pk].reviews == [] and sides[unreviewed.pk].figure is None

@@ -1,6 +1,6 @@
 from django import template
 
-from talkies.lib.scoring import critic_audience_divergence
+from talkies.scorecard.selectors import FilmScorecard
 
 register = template.Library()
 
@@ -11,12 +11,6 @@ DIVERGENCE_NOTES = {
 
 
 @register.simple_tag
-def divergence_note(scores) -> str:
-    """The sentence to show when critic and audience disagree strongly, else ''.
-
-    Uses the critics' average once there are enough reviews, else the latest review; the audience side only
-    once it has enough ratings to be shown at all.
-    """
-    critic = scores.critic.figure
-    audience = scores.audience.bayesian if scores.audience.enough else None
-    return DIVERGENCE_NOTES.get(critic_audience_divergence(critic=critic, audience=audience) or "", "")
+def divergence_note(scores: FilmScorecard) -> str:
+    """The sentence to show when critic and audience disagree strongly (FilmScorecard.divergence), else ''."""
+    return DIVERGENCE_NOTES.get(scores.divergence or "", "")
