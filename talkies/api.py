@@ -17,12 +17,13 @@ from django.utils import timezone
 from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import HttpError, ValidationError
 
-from talkies.api_common import READ_ERRORS, ErrorOut, current_site
+from talkies.accounts.api_auth import current_site
 from talkies.catalogue.api import router as catalogue_router
 from talkies.catalogue.schemas import FilmDetailOut
 from talkies.catalogue.selectors import FilmDetail, film_by_slug, film_detail
 from talkies.comments.api import router as comments_router
 from talkies.embed.api import router as embed_router
+from talkies.lib.api import READ_ERRORS, ErrorOut
 from talkies.lib.errors import ServiceError
 from talkies.lib.ratelimit import RateLimited
 from talkies.ratings.api import router as ratings_router

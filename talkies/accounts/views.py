@@ -4,6 +4,8 @@ Logging in and out and password reset are Django's own views with our templates.
 and sends a link to confirm the address; reply notifications go only to confirmed addresses.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -32,7 +34,7 @@ class TalkiesPasswordResetView(PasswordResetView):
     email_template_name = "accounts/emails/password_reset_email.txt"
     subject_template_name = "accounts/emails/password_reset_subject.txt"
 
-    def form_valid(self, form):
+    def form_valid(self, form: Any) -> HttpResponse:
         # The link is built on SITE_URL rather than the request's Host header, which a client controls
         # (a forged Host would otherwise put an attacker's domain in a genuine reset email).
         self.extra_email_context = {"site_url": settings.SITE_URL}

@@ -13,7 +13,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router
 
-from talkies.api_common import READ_ERRORS, Page, current_site, paginate
+from talkies.accounts.api_auth import current_site
+from talkies.lib.api import READ_ERRORS, Page, paginate
 
 from . import selectors
 from .schemas import (

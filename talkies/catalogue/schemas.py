@@ -5,7 +5,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from talkies.api_common import PageQuery
+from talkies.lib.api import PageQuery
 
 
 class FilmRef(Schema):

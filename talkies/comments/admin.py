@@ -2,7 +2,13 @@
 direct edit would skip the counters, the sanitiser and the version bump that refreshes cached pages and
 live streams."""
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from talkies.accounts.requests import SignedInRequest
 
 from .models import Comment, Thread
 from .services import comment_set_featured, thread_set_closed
@@ -17,19 +23,19 @@ class ThreadAdmin(admin.ModelAdmin):
     readonly_fields = ("site", "key", "story", "is_closed", "comment_count", "version", "created_at")
     actions = ["close_threads", "reopen_threads"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     @admin.action(description="Close to new comments")
-    def close_threads(self, request, queryset):
+    def close_threads(self, request: SignedInRequest, queryset: QuerySet[Any]) -> None:
         for thread in queryset.select_related("site"):
             thread_set_closed(thread=thread, user=request.user, closed=True)
 
     @admin.action(description="Reopen to new comments")
-    def reopen_threads(self, request, queryset):
+    def reopen_threads(self, request: SignedInRequest, queryset: QuerySet[Any]) -> None:
         for thread in queryset.select_related("site"):
             thread_set_closed(thread=thread, user=request.user, closed=False)
 
@@ -51,21 +57,21 @@ class CommentAdmin(admin.ModelAdmin):
     search_fields = ("body_source", "author__username", "guest_name")
     actions = ["feature", "unfeature"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # viewing stays allowed; edits go through the services
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     @admin.action(description="Feature (pin above the thread)")
-    def feature(self, request, queryset):
+    def feature(self, request: SignedInRequest, queryset: QuerySet[Any]) -> None:
         for comment in queryset.select_related("thread__site"):
             comment_set_featured(comment=comment, user=request.user, featured=True)
 
     @admin.action(description="Stop featuring")
-    def unfeature(self, request, queryset):
+    def unfeature(self, request: SignedInRequest, queryset: QuerySet[Any]) -> None:
         for comment in queryset.select_related("thread__site"):
             comment_set_featured(comment=comment, user=request.user, featured=False)

@@ -9,8 +9,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from talkies.accounts.api_auth import LoggedIn, current_site
 from talkies.accounts.models import Site
-from talkies.api_common import READ_ERRORS, WRITE_ERRORS, LoggedIn, api_field_names, current_site, get_or_404
+from talkies.lib.api import READ_ERRORS, WRITE_ERRORS, api_field_names, get_or_404
 from talkies.lib.errors import PermissionDenied, ServiceError
 from talkies.lib.guests import new_guest_token
 from talkies.lib.ratelimit import enforce_rate_limit

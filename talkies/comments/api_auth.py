@@ -6,7 +6,7 @@ sent by the client itself, in the request body or the X-Talkies-Guest-Token head
 its own, so a page on another site cannot make a guest's browser act as that guest, and there is no
 ambient credential for a CSRF token to protect. (The embed keeps the token in the host page's storage.)
 A reader signed in to an embed sends a Bearer token in a header, for the same reason free of CSRF too
-(api_common.LoggedIn); such a request reaches ReaderOrGuest already authenticated.
+(accounts.api_auth.LoggedIn); such a request reaches ReaderOrGuest already authenticated.
 """
 
 from dataclasses import dataclass
@@ -16,8 +16,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from ninja import Header
 
+from talkies.accounts.api_auth import LoggedIn
 from talkies.accounts.models import User
-from talkies.api_common import LoggedIn
 from talkies.lib.errors import ServiceError
 from talkies.lib.guests import guest_key_from_token
 from talkies.lib.ratelimit import actor_key

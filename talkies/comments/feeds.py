@@ -7,6 +7,8 @@ of threads readers can see on the request's site are listed: a draft's thread, a
 removed comment is never in a feed.
 """
 
+import datetime
+
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -70,10 +72,10 @@ class _CommentFeed(Feed):
     def item_author_name(self, item: Comment) -> str:
         return item.author_name
 
-    def item_pubdate(self, item: Comment):
+    def item_pubdate(self, item: Comment) -> datetime.datetime:
         return item.created_at
 
-    def item_updateddate(self, item: Comment):
+    def item_updateddate(self, item: Comment) -> datetime.datetime:
         return item.edited_at or item.created_at
 
 
@@ -167,5 +169,5 @@ class SiteStoriesFeed(Feed):
     def item_author_name(self, item: Story) -> str | None:
         return item.author.public_name if item.author else None
 
-    def item_pubdate(self, item: Story):
+    def item_pubdate(self, item: Story) -> datetime.datetime | None:
         return item.published_at

@@ -13,6 +13,7 @@ slow or failing mail server never holds up, or breaks, the request that posted t
 import logging
 import re
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -51,7 +52,7 @@ def mentioned_usernames(source: str) -> list[str]:
 
 
 @receiver(thread_changed, dispatch_uid="talkies.comments.notifications")
-def notify_on_new_comment(sender, event: ThreadEvent, **kwargs) -> None:
+def notify_on_new_comment(sender: object, event: ThreadEvent, **kwargs: Any) -> None:
     if event.kind != "comment.created" or event.comment_id is None:
         return
     try:

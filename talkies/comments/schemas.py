@@ -7,8 +7,8 @@ from ninja import Field, Schema
 from pydantic import BaseModel
 
 from talkies.accounts.models import Site
-from talkies.api_common import InputSchema
 from talkies.catalogue.schemas import FilmRef
+from talkies.lib.api import InputSchema
 from talkies.stories.schemas import StoryRef
 
 from .models import Thread

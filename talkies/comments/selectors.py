@@ -12,7 +12,9 @@ the order it happened.
 import datetime
 import itertools
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
@@ -150,7 +152,7 @@ def _cursor_position(cursor: str, key: str) -> tuple[float | int | datetime.date
         raise ServiceError("cursor", BAD_CURSOR) from e
 
 
-def _cursor_value(comment: Comment, key: str):
+def _cursor_value(comment: Comment, key: str) -> Any:
     value = getattr(comment, key)
     return value.isoformat() if isinstance(value, datetime.datetime) else value
 
@@ -192,14 +194,14 @@ def _attach(nodes: list[CommentNode], replies: QuerySet[Comment]) -> None:
     """
     by_id = {node.comment.pk: node for node in _walk(nodes)}
     for reply in replies.select_related("author").order_by("created_at", "id"):
-        parent = by_id.get(reply.parent_id)
+        parent = by_id.get(reply.parent_id) if reply.parent_id is not None else None
         if parent is not None:
             node = CommentNode(reply)
             parent.replies.append(node)
             by_id[reply.pk] = node
 
 
-def _walk(nodes: list[CommentNode]):
+def _walk(nodes: list[CommentNode]) -> Iterator[CommentNode]:
     for node in nodes:
         yield node
         yield from _walk(node.replies)

@@ -1,5 +1,7 @@
 """Writes to threads, comments and votes. Counters change in the same transaction as the rows."""
 
+import datetime
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -58,7 +60,7 @@ def comment_create(
     body: str,
     parent: Comment | None = None,
     is_spoiler: bool = False,
-    created_at=None,
+    created_at: datetime.datetime | None = None,
     guest_name: str = "",
     guest_key: str = "",
 ) -> Comment:

@@ -10,9 +10,10 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.security import APIKeyHeader
 
+from talkies.accounts.api_auth import current_site
 from talkies.accounts.models import Site, User
-from talkies.api_common import READ_ERRORS, WRITE_ERRORS, PageQuery, current_site, paginate
 from talkies.comments.models import Comment
+from talkies.lib.api import READ_ERRORS, WRITE_ERRORS, PageQuery, paginate
 from talkies.lib.errors import PermissionDenied
 from talkies.lib.ratelimit import enforce_rate_limit
 

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from talkies.accounts.api_auth import mark_authenticated_by_header
 from talkies.accounts.models import User
-from talkies.api_common import mark_authenticated_by_header
 
 from .page_urls import BadUrl, normalise_origin
 from .services import is_allowed_origin, site_for_slug
@@ -59,7 +59,7 @@ class BearerTokenMiddleware:
     reader's password changes. A presented token that fails any of those is a 401 naming
     `authorization`, rather than a quiet fall-back to the session: the embed must learn to sign in again.
 
-    The user is marked as authenticated by a header (api_common.mark_authenticated_by_header), which is
+    The user is marked as authenticated by a header (accounts.api_auth.mark_authenticated_by_header), which is
     what lets the API skip the CSRF check for such requests.
     """
 

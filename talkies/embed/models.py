@@ -8,6 +8,7 @@
 """
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -80,7 +81,7 @@ class EmbedSettings(models.Model):
     def __str__(self) -> str:
         return f"Embed settings of {self.site}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Stored normalised, so comparing with a browser's Origin header is a plain string comparison.
         self.allowed_origins = "\n".join(parse_origin_lines(self.allowed_origins))
         super().save(*args, **kwargs)

@@ -2,8 +2,8 @@ import datetime
 
 from ninja import Field, Schema
 
-from talkies.api_common import InputSchema
 from talkies.comments.schemas import ThreadOut
+from talkies.lib.api import InputSchema
 
 from .services import MAX_COUNTED_PAGES
 

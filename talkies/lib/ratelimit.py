@@ -9,6 +9,7 @@ X-Forwarded-For believed (see client_ip).
 """
 
 import ipaddress
+from collections.abc import Callable
 from functools import lru_cache
 
 from django.conf import settings
@@ -75,7 +76,7 @@ def actor_key(*, user_id: int | None = None, guest_key: str = "") -> str | None:
     return f"guest:{guest_key}" if guest_key else None
 
 
-def _constant(value: str):
+def _constant(value: str) -> Callable[[str, HttpRequest], str]:
     return lambda group, request: value
 
 

@@ -1,4 +1,10 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from talkies.accounts.requests import SignedInRequest
 
 from .bombs import decide_window
 from .models import FilmScore, Rating, SuspectWindow
@@ -12,13 +18,13 @@ class RatingAdmin(admin.ModelAdmin):
     raw_id_fields = ("film", "user")
 
     # Ratings change only through ratings.services so FilmScore stays exact.
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -28,7 +34,7 @@ class FilmScoreAdmin(admin.ModelAdmin):
     list_filter = ("site",)
     readonly_fields = ("site", "film", "count", "total", "histogram", "updated_at")
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 
@@ -41,17 +47,17 @@ class SuspectWindowAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in SuspectWindow._meta.fields]
     actions = ["confirm_as_bomb", "dismiss_and_count"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     @admin.action(description="Confirm: keep these ratings out of the score")
-    def confirm_as_bomb(self, request, queryset):
+    def confirm_as_bomb(self, request: SignedInRequest, queryset: QuerySet[Any]) -> None:
         for window in queryset.select_related("site", "film"):
             decide_window(window=window, moderator=request.user, confirm=True)
         self.message_user(request, f"{queryset.count()} window(s) confirmed; their ratings stay out of the score.")
 
     @admin.action(description="Dismiss: count these ratings again")
-    def dismiss_and_count(self, request, queryset):
+    def dismiss_and_count(self, request: SignedInRequest, queryset: QuerySet[Any]) -> None:
         for window in queryset.select_related("site", "film"):
             decide_window(window=window, moderator=request.user, confirm=False)
         self.message_user(request, f"{queryset.count()} window(s) dismissed; their ratings count again.")

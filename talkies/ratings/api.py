@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from ninja import Router
 
+from talkies.accounts.api_auth import LoggedIn, current_site
 from talkies.accounts.models import Site, User
-from talkies.api_common import READ_ERRORS, WRITE_ERRORS, LoggedIn, current_site
 from talkies.catalogue.models import Film
 from talkies.catalogue.selectors import film_by_slug
+from talkies.lib.api import READ_ERRORS, WRITE_ERRORS
 from talkies.lib.scoring import AudienceScore
 
 from .models import Rating

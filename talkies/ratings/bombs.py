@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from talkies.accounts.models import Site, User
@@ -92,7 +92,7 @@ def assess(events: Sequence[RatingEvent], *, prior_count: int, raters_of_other_f
     )
 
 
-def _events(queryset) -> list[RatingEvent]:
+def _events(queryset: QuerySet[Rating]) -> list[RatingEvent]:
     rows = queryset.order_by("created_at", "id").values_list("created_at", "value", "user_id", "user__date_joined")
     return [RatingEvent(*row) for row in rows]
 

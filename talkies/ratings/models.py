@@ -5,6 +5,8 @@ score. `FilmScore` holds counters kept exact in the same transaction as each rat
 shows (mean, median, Bayesian average, % liked) is derived from those counters in constant time.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -63,7 +65,7 @@ class FilmScore(models.Model):
     def __str__(self) -> str:
         return f"{self.film} on {self.site}: {self.count} ratings"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.histogram:
             self.histogram = [0] * RATING_MAX
         if not self.held_histogram:

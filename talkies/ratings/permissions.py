@@ -1,6 +1,8 @@
 import datetime
 
-from talkies.accounts.models import Site
+from django.contrib.auth.models import AnonymousUser
+
+from talkies.accounts.models import Site, User
 from talkies.catalogue.models import Film
 from talkies.catalogue.status import film_release_date
 
@@ -12,7 +14,7 @@ def rating_opens_on(*, site: Site, film: Film) -> datetime.date | None:
     return film_release_date(film, site.region)
 
 
-def can_rate_film(user, *, site: Site, film: Film, today: datetime.date) -> bool:
+def can_rate_film(user: User | AnonymousUser, *, site: Site, film: Film, today: datetime.date) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     opens = rating_opens_on(site=site, film=film)

@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
-from talkies.api_common import InputSchema
+from talkies.lib.api import InputSchema
 from talkies.lib.scoring import AudienceScore
 
 from .models import Rating

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 from talkies.lib.critic_scores import CriticScoreError, parse_critic_score
 from talkies.lib.errors import ServiceError
@@ -56,7 +57,7 @@ class StoryForm(forms.ModelForm):
             "call_to_action",
         ]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance._state.adding:
             # story_create makes the slug from the title with its spoilers left out; a slug filled in by
@@ -91,7 +92,7 @@ class StoryAdmin(admin.ModelAdmin):
     filter_horizontal = ("related",)
     inlines = [CriticReviewInline]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Story, form: forms.ModelForm, change: bool) -> None:
         data = form.cleaned_data
         if change:
             # The services have no say in the plain fields; the body is theirs to render and sanitise.
@@ -117,7 +118,7 @@ class StoryAdmin(admin.ModelAdmin):
             setattr(obj, field.attname, getattr(story, field.attname))
         obj._state.adding, obj._state.db = False, story._state.db
 
-    def save_formset(self, request, form, formset, change):
+    def save_formset(self, request: HttpRequest, form: forms.ModelForm, formset: Any, change: bool) -> None:
         if formset.model is not CriticReview:
             return super().save_formset(request, form, formset, change)
         for review in formset.save(commit=False):

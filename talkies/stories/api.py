@@ -9,9 +9,10 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router
 
+from talkies.accounts.api_auth import current_site
 from talkies.accounts.models import Site
-from talkies.api_common import READ_ERRORS, current_site, get_or_404
 from talkies.catalogue.selectors import film_by_slug
+from talkies.lib.api import READ_ERRORS, get_or_404
 from talkies.lib.cursors import decode_cursor, encode_cursor
 from talkies.lib.errors import ServiceError
 

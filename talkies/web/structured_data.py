@@ -6,15 +6,20 @@ Spoilers never reach these: they are built from catalogue facts and critic score
 """
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import SafeString, mark_safe
 
+from talkies.catalogue.models import Person
 from talkies.catalogue.selectors import FilmPage
 from talkies.lib.markdown import strip_spoilers
 from talkies.scorecard.selectors import FilmScorecard
-from talkies.stories.models import CriticReview
+from talkies.stories.models import CriticReview, Story
+
+# Turns a path into an absolute URL: request.build_absolute_uri.
+Absolute = Callable[[str], str]
 
 # Inside <script> the HTML parser ends the element at "</script>" whatever JSON thinks, so <, > and & are
 # written as JSON escapes; U+2028/2029 are legal JSON but break older JavaScript parsers.
@@ -45,11 +50,11 @@ def review_json_ld(review: CriticReview, *, url: str) -> dict[str, Any]:
     }
 
 
-def person_json_ld(person, absolute) -> dict[str, Any]:
+def person_json_ld(person: Person, absolute: Absolute) -> dict[str, Any]:
     return {"@type": "Person", "name": person.name, "url": absolute(person.get_absolute_url())}
 
 
-def movie_json_ld(*, page: FilmPage, scores: FilmScorecard, url: str, absolute) -> dict[str, Any]:
+def movie_json_ld(*, page: FilmPage, scores: FilmScorecard, url: str, absolute: Absolute) -> dict[str, Any]:
     """`absolute` turns a path into an absolute URL (request.build_absolute_uri)."""
     film = page.film
     data: dict[str, Any] = {
@@ -98,7 +103,7 @@ def movie_json_ld(*, page: FilmPage, scores: FilmScorecard, url: str, absolute) 
     return data
 
 
-def movie_open_graph(*, page: FilmPage, url: str, absolute, site_name: str) -> list[tuple[str, str]]:
+def movie_open_graph(*, page: FilmPage, url: str, absolute: Absolute, site_name: str) -> list[tuple[str, str]]:
     """(property, content) pairs for Open Graph's video.movie type."""
     film = page.film
     tags = [
@@ -120,7 +125,7 @@ def movie_open_graph(*, page: FilmPage, url: str, absolute, site_name: str) -> l
     return tags
 
 
-def story_json_ld(*, story, film_scores: list[FilmScorecard], absolute) -> dict[str, Any]:
+def story_json_ld(*, story: Story, film_scores: list[FilmScorecard], absolute: Absolute) -> dict[str, Any]:
     """A review story is one schema.org Review per film it scores; any other story is a NewsArticle.
 
     The critic reviews come from the score panels already loaded for the page, so this costs no query.

@@ -1,6 +1,7 @@
 """`talkies demo [--reset]`: load the Reel News demo publication, or reload it from scratch."""
 
 import time
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -24,7 +25,7 @@ class Command(BaseCommand):
             help="delete the demo site, its accounts and its catalogue rows, then load everything again",
         )
 
-    def handle(self, *args, reset: bool = False, **options) -> None:
+    def handle(self, *args: Any, reset: bool = False, **options: Any) -> None:
         started = time.monotonic()
         try:
             # One transaction: a reset that fails halfway leaves the old demo exactly as it was.

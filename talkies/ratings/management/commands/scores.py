@@ -2,7 +2,9 @@
 `talkies scores audit` scans every film's rating history for review bombs (run it on a schedule).
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from talkies.accounts.models import Site
@@ -15,7 +17,7 @@ from talkies.ratings.models import FilmScore
 class Command(BaseCommand):
     help = "Check film scores against raw ratings (check), or look for review bombs (audit)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         check = sub.add_parser("check", help="recompute every film score from its ratings and report drift")
         check.add_argument("--repair", action="store_true", help="overwrite drifted scores with the recomputed ones")
@@ -23,7 +25,7 @@ class Command(BaseCommand):
         audit.add_argument("--site", help="only this site (slug)")
         audit.add_argument("--film", help="only this film (slug)")
 
-    def handle(self, *args, action: str, **options):
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "check":
             self.check_scores(repair_drift=options["repair"])
         elif action == "audit":
