@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 EMBED = Path(__file__).resolve().parents[1] / "talkies" / "static" / "embed"
-BUDGETS = {"embed.js": 15_000, "count.js": 2_000}  # bytes, gzipped at level 9
+# Bytes, gzipped at level 9. embed.js speaks English; a page in another language also fetches its file.
+BUDGETS = {"embed.js": 15_000, "count.js": 2_000}
+LANGUAGE_BUDGET = 2_000
 
 # Any absolute or protocol-relative URL naming a host: "https://x", "http://x", or "//x.y" in a string.
 ABSOLUTE_URL = re.compile(r"""https?://|["'`(]//[\w.-]+\.\w""", re.IGNORECASE)
@@ -26,6 +28,18 @@ def gzipped_size(path: Path) -> int:
 def test_each_script_stays_within_its_gzipped_budget(name, budget):
     size = gzipped_size(EMBED / name)
     assert size <= budget, f"{name} is {size} bytes gzipped, over its budget of {budget}: make it smaller"
+
+
+@pytest.mark.parametrize("path", sorted((EMBED / "i18n").glob("*.json")), ids=lambda path: path.name)
+def test_each_language_a_page_fetches_stays_within_its_budget(path):
+    size = gzipped_size(path)
+    assert size <= LANGUAGE_BUDGET, f"{path.name} is {size} bytes gzipped, over its budget of {LANGUAGE_BUDGET}"
+
+
+def test_other_languages_are_not_built_into_embed_js():
+    """They are fetched on demand: French strings in embed.js would cost every English reader too."""
+    assert sorted(path.stem for path in (EMBED / "i18n").glob("*.json")) == ["es", "fr"]
+    assert "Chargement des r" not in (EMBED / "embed.js").read_text()  # fr.js's "loading", however escaped
 
 
 @pytest.mark.parametrize("name", BUDGETS)

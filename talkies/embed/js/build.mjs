@@ -2,12 +2,12 @@
 // count.js, each one self-contained, minified IIFE. The output depends only on the sources and esbuild's
 // version, so check.sh can rebuild into a temporary folder and compare byte for byte.
 //
-//   node build.mjs                 writes ../../static/embed/{embed,count}.js
+//   node build.mjs                 writes ../../static/embed/{embed,count}.js and i18n/<lang>.json
 //   node build.mjs --outdir DIR    writes them into DIR instead (check.sh)
 //   node build.mjs --sizes         also prints each file's size, raw and gzipped
 
 import { build } from "esbuild";
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -41,9 +41,21 @@ for (const { name, entry, about } of SCRIPTS) {
   });
 }
 
+// Every language but English (built into embed.js) as the JSON file pages in that language fetch.
+const { LANGUAGES } = await import("./src/i18n/index.js");
+await mkdir(join(outdir, "i18n"), { recursive: true });
+for (const lang of LANGUAGES.filter((code) => code !== "en")) {
+  const { default: strings } = await import(`./src/i18n/${lang}.js`);
+  await writeFile(join(outdir, "i18n", `${lang}.json`), JSON.stringify(strings) + "\n");
+}
+
 if (args.includes("--sizes")) {
   for (const { name } of SCRIPTS) {
     const body = await readFile(join(outdir, name));
     console.log(`${name}: ${body.length} bytes, ${gzipSync(body, { level: 9 }).length} gzipped`);
+  }
+  for (const lang of LANGUAGES.filter((code) => code !== "en")) {
+    const body = await readFile(join(outdir, "i18n", `${lang}.json`));
+    console.log(`i18n/${lang}.json: ${body.length} bytes, ${gzipSync(body, { level: 9 }).length} gzipped`);
   }
 }

@@ -5,7 +5,7 @@
 import { signInWithSso } from "./auth.js";
 import { composer } from "./composer.js";
 import { articleOf, button, el, followTheme } from "./dom.js";
-import { pickLanguage, STRINGS, translator } from "./i18n/index.js";
+import { LANGUAGES, loadLanguage, pickLanguage, translator } from "./i18n/index.js";
 import { listen, showPending } from "./live.js";
 import { canonicalUrl, commentsPath, threadLookupPath } from "./paths.js";
 import { scoreCards } from "./scores.js";
@@ -31,10 +31,27 @@ import { fillList, insert, sortControl } from "./thread.js";
  * @param {Config} config
  */
 export function mount(host, config) {
-  const { auth, request } = config;
   /** @type {Record<string, string | undefined>} */
   const options = { ...config.defaults, ...host.dataset };
-  const t = translator(pickLanguage(Object.keys(STRINGS), options.lang, document.documentElement.lang));
+  const lang = pickLanguage(LANGUAGES, options.lang, document.documentElement.lang);
+  // The thread is asked for while the page's language loads, so a French page waits for one, not both.
+  const lookup = config.request(threadLookupPath(options, canonicalUrl(document), document.title));
+  lookup.catch(() => {}); // handled when the panel starts; not an unhandled rejection meanwhile
+  loadLanguage(config.origin, lang).then(({ lang, strings }) => start(host, config, options, translator(lang, strings), lookup));
+}
+
+/**
+ * Draw the panel in the language `t` speaks, beginning with the thread `lookup` already under way.
+ * @param {HTMLElement} host
+ * @param {Config} config
+ * @param {Record<string, string | undefined>} options the script's and the placeholder's data-* options
+ * @param {import("./i18n/index.js").Translator} t
+ * @param {Promise<any>} lookup
+ */
+function start(host, config, options, t, lookup) {
+  const { auth, request } = config;
+  /** @type {Promise<any> | null} the first load's thread; a retry asks again */
+  let firstLookup = lookup;
   const root = host.shadowRoot || host.attachShadow({ mode: "open" });
   /** @type {State} */
   const state = {
@@ -68,7 +85,9 @@ export function mount(host, config) {
 
   async function load() {
     try {
-      state.thread = await request(threadLookupPath(options, canonicalUrl(document), document.title));
+      const thread = firstLookup || request(threadLookupPath(options, canonicalUrl(document), document.title));
+      firstLookup = null;
+      state.thread = await thread;
       state.film = state.thread.film;
       state.sort = state.sort || state.thread.default_sort;
       const [scores, page] = await Promise.all([

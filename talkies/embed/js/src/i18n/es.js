@@ -1,5 +1,5 @@
 // @ts-check
-// Spanish (español), built into embed.js beside English (i18n/index.js).
+// Spanish (español): written by build.mjs to static/embed/i18n/es.json, fetched by pages in Spanish.
 
 /** @type {import("./index.js").Strings} */
 const es = {

@@ -1,5 +1,5 @@
 // @ts-check
-// French (français), built into embed.js beside English (i18n/index.js).
+// French (français): written by build.mjs to static/embed/i18n/fr.json, fetched by pages in French.
 
 /** @type {import("./index.js").Strings} */
 const fr = {
