@@ -17,7 +17,7 @@ from talkies.comments.cache import PageStore
 from talkies.comments.fast_path import ThreadPageFastPath
 from talkies.comments.models import Thread
 from talkies.comments.services import comment_create
-from talkies.ratings.services import rating_set
+from talkies.ratings.services import rating_remove, rating_set
 from talkies.stories.models import Story
 from tests.asgi_client import CountingApp, Response, call, connection_kept_open_for_tests, get, run_inline, scope_for
 
@@ -152,13 +152,19 @@ def test_a_vote_shows_on_the_next_read(app, client, commented_thread, second_rea
     assert get(app, url).json()["comments"][0]["upvotes"] == 1
 
 
-def test_a_rating_shows_as_the_badge_on_the_next_read(app, site, film, commented_thread, reader):
+def test_a_rating_shows_as_the_badge_on_the_next_read(
+    app, site, film, commented_thread, reader, django_capture_on_commit_callbacks
+):
     url = page_url(commented_thread)
     assert get(app, url).json()["comments"][0]["author_rating"] is None
 
-    rating_set(site=site, film=film, user=reader, value=8)
-
+    with django_capture_on_commit_callbacks(execute=True):
+        rating_set(site=site, film=film, user=reader, value=8)
     assert get(app, url).json()["comments"][0]["author_rating"] == 8
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rating_remove(site=site, film=film, user=reader)
+    assert get(app, url).json()["comments"][0]["author_rating"] is None
 
 
 def test_a_new_display_name_shows_on_the_next_read(app, commented_thread, reader):

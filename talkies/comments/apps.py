@@ -9,4 +9,8 @@ class CommentsConfig(AppConfig):
         from . import page_dependencies
 
         page_dependencies.connect()
-        from . import notifications  # noqa: F401  (connects the reply-email receiver)
+        from .events import thread_changed
+        from .notifications import notify_on_new_comment
+
+        # dispatch_uid: ready() can run twice (tests, autoreload) and an email must be sent once.
+        thread_changed.connect(notify_on_new_comment, dispatch_uid="talkies.comments.notifications")

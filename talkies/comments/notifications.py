@@ -13,12 +13,10 @@ slow or failing mail server never holds up, or breaks, the request that posted t
 import logging
 import re
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import Q
-from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import Truncator
@@ -27,7 +25,7 @@ from talkies.accounts.models import User
 from talkies.accounts.tokens import unsubscribe_token
 from talkies.lib.markdown import strip_spoilers
 
-from .events import ThreadEvent, thread_changed
+from .events import ThreadEvent, ThreadEventKind
 from .models import Comment
 
 logger = logging.getLogger(__name__)
@@ -51,9 +49,9 @@ def mentioned_usernames(source: str) -> list[str]:
     return names[:MAX_MENTIONS]
 
 
-@receiver(thread_changed, dispatch_uid="talkies.comments.notifications")
-def notify_on_new_comment(sender: object, event: ThreadEvent, **kwargs: Any) -> None:
-    if event.kind != "comment.created" or event.comment_id is None:
+def notify_on_new_comment(event: ThreadEvent) -> None:
+    """The thread_changed receiver (connected in CommentsConfig.ready)."""
+    if event.kind != ThreadEventKind.COMMENT_CREATED or event.comment_id is None:
         return
     try:
         messages = reply_emails(event.comment_id)

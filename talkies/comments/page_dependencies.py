@@ -2,8 +2,14 @@
 
 A page shows, besides the comments themselves, each top-level comment's author rating of the thread's
 film (the badge) and every author's public name. Neither is written by comments.services, so neither
-calls events.announce; these receivers bump `Thread.version` of the threads concerned instead, inside the
-same transaction as the change, which is all the page cache needs (cache.PageKey holds the version).
+calls events.announce; these receivers bump `Thread.version` of the threads concerned instead, which is
+all the page cache needs (cache.PageKey holds the version):
+
+- a rating change, heard on ratings.events.rating_changed after the rating's transaction commits. Bumping
+  after the change is visible is safe (a page rendered in between is stored under the old version, which
+  no reader asks for once the bump lands); were the process to stop in between, the page's maximum age
+  (cache.PAGE_MAX_AGE_SECONDS) bounds how long the old badge shows;
+- a name change or an account deletion, heard on the User model's signals inside the change's transaction.
 
 They bump without announcing: nothing was said in the thread, so live updates have nothing to show.
 Connected in CommentsConfig.ready().
@@ -12,10 +18,10 @@ Connected in CommentsConfig.ready().
 from typing import Any
 
 from django.db.models import F, QuerySet
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_save, pre_delete
 
 from talkies.accounts.models import User
-from talkies.ratings.models import Rating
+from talkies.ratings.events import RatingEvent, rating_changed
 
 from .models import Comment, Thread
 
@@ -27,13 +33,14 @@ def bump_versions(threads: QuerySet[Thread]) -> None:
     threads.update(version=F("version") + 1)
 
 
-def rating_changed(sender: type[Rating], instance: Rating, **kwargs: Any) -> None:
-    """A reader's rating of a film changed: their top-level comments in that film's threads show it."""
+def rating_event(event: RatingEvent) -> None:
+    """A reader's rating of a film was set, changed or removed: their top-level comments in that film's
+    threads on that site show it."""
     badged_threads = Comment.objects.filter(
-        author_id=instance.user_id,
+        author_id=event.user_id,
         parent=None,
-        thread__site_id=instance.site_id,
-        thread__film_id=instance.film_id,
+        thread__site_id=event.site_id,
+        thread__film_id=event.film_id,
     ).values("thread_id")
     bump_versions(Thread.objects.filter(pk__in=badged_threads))
 
@@ -51,7 +58,6 @@ def user_deleted(sender: type[User], instance: User, **kwargs: Any) -> None:
 
 
 def connect() -> None:
-    post_save.connect(rating_changed, sender=Rating, dispatch_uid="comments.page_dependencies.rating_saved")
-    post_delete.connect(rating_changed, sender=Rating, dispatch_uid="comments.page_dependencies.rating_deleted")
+    rating_changed.connect(rating_event, dispatch_uid="comments.page_dependencies.rating_event")
     post_save.connect(user_saved, sender=User, dispatch_uid="comments.page_dependencies.user_saved")
     pre_delete.connect(user_deleted, sender=User, dispatch_uid="comments.page_dependencies.user_deleted")

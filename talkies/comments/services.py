@@ -12,7 +12,7 @@ from talkies.lib.markdown import contains_inline_spoiler, render_markdown
 from talkies.lib.scoring import wilson_lower_bound
 from talkies.stories.models import Story
 
-from .events import announce
+from .events import ThreadEventKind, announce
 from .models import Comment, Thread, Vote
 from .permissions import (
     can_comment_on_thread,
@@ -114,7 +114,9 @@ def comment_create(
         Thread.objects.filter(pk=thread.pk).update(comment_count=F("comment_count") + 1)
         if parent is not None:
             Comment.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
-        announce(kind="comment.created", site_id=thread.site_id, thread_id=thread.pk, comment_id=comment.pk)
+        announce(
+            kind=ThreadEventKind.COMMENT_CREATED, site_id=thread.site_id, thread_id=thread.pk, comment_id=comment.pk
+        )
     return comment
 
 
@@ -140,7 +142,10 @@ def comment_edit(
     with transaction.atomic():
         comment.save(update_fields=["body_source", "body_html", "has_inline_spoiler", "is_spoiler", "edited_at"])
         announce(
-            kind="comment.edited", site_id=comment.thread.site_id, thread_id=comment.thread_id, comment_id=comment.pk
+            kind=ThreadEventKind.COMMENT_EDITED,
+            site_id=comment.thread.site_id,
+            thread_id=comment.thread_id,
+            comment_id=comment.pk,
         )
     return comment
 
@@ -164,7 +169,10 @@ def comment_remove(*, comment: Comment, user: User | None, guest_key: str = "") 
         if comment.reply_count == 0:
             _uncount_hidden(comment)
         announce(
-            kind="comment.removed", site_id=comment.thread.site_id, thread_id=comment.thread_id, comment_id=comment.pk
+            kind=ThreadEventKind.COMMENT_REMOVED,
+            site_id=comment.thread.site_id,
+            thread_id=comment.thread_id,
+            comment_id=comment.pk,
         )
     return comment
 
@@ -228,7 +236,12 @@ def comment_vote(*, comment: Comment, user: User | None, value: int, guest_key: 
             Vote.objects.create(comment=locked, value=value, **voter)
         locked.best_score = wilson_lower_bound(locked.upvotes, locked.downvotes)
         locked.save(update_fields=["upvotes", "downvotes", "best_score"])
-        announce(kind="comment.voted", site_id=comment.thread.site_id, thread_id=locked.thread_id, comment_id=locked.pk)
+        announce(
+            kind=ThreadEventKind.COMMENT_VOTED,
+            site_id=comment.thread.site_id,
+            thread_id=locked.thread_id,
+            comment_id=locked.pk,
+        )
     return locked
 
 
@@ -244,7 +257,7 @@ def comment_set_featured(*, comment: Comment, user: User, featured: bool) -> Com
         comment.featured_by = user if featured else None
         comment.save(update_fields=["is_featured", "featured_at", "featured_by"])
         announce(
-            kind="comment.featured" if featured else "comment.unfeatured",
+            kind=ThreadEventKind.COMMENT_FEATURED if featured else ThreadEventKind.COMMENT_UNFEATURED,
             site_id=comment.thread.site_id,
             thread_id=comment.thread_id,
             comment_id=comment.pk,
@@ -259,5 +272,9 @@ def thread_set_closed(*, thread: Thread, user: User, closed: bool) -> Thread:
     with transaction.atomic():
         thread.is_closed = closed
         thread.save(update_fields=["is_closed"])
-        announce(kind="thread.closed" if closed else "thread.opened", site_id=thread.site_id, thread_id=thread.pk)
+        announce(
+            kind=ThreadEventKind.THREAD_CLOSED if closed else ThreadEventKind.THREAD_OPENED,
+            site_id=thread.site_id,
+            thread_id=thread.pk,
+        )
     return thread

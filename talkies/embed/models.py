@@ -17,6 +17,8 @@ from django.db import models
 from django.utils import timezone
 
 from talkies.accounts.models import Site
+from talkies.comments.events import ThreadEventKind
+from talkies.ratings.events import RatingEventKind
 
 from .page_urls import BadUrl, normalise_origin
 
@@ -134,9 +136,11 @@ def validate_webhook_url(value: str) -> None:
 
 class Webhook(models.Model):
     class Event(models.TextChoices):
-        COMMENT_CREATED = "comment.created", "A comment was posted"
-        COMMENT_APPROVED = "comment.approved", "A held comment was approved"
-        RATING_CREATED = "rating.created", "A reader rated a film for the first time"
+        """The events a webhook may subscribe to: the stored names are the event kinds' values."""
+
+        COMMENT_CREATED = ThreadEventKind.COMMENT_CREATED.value, "A comment was posted"
+        COMMENT_APPROVED = ThreadEventKind.COMMENT_APPROVED.value, "A held comment was approved"
+        RATING_CREATED = RatingEventKind.CREATED.value, "A reader rated a film for the first time"
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="webhooks")
     url = models.URLField(

@@ -28,11 +28,11 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
-from django.db.models.signals import post_save
 from django.utils import timezone
 
-from talkies.comments.events import ThreadEvent, thread_changed
+from talkies.comments.events import ThreadEvent, ThreadEventKind, thread_changed
 from talkies.comments.models import Comment
+from talkies.ratings.events import RatingEvent, RatingEventKind, rating_changed
 from talkies.ratings.models import Rating
 
 from .models import Webhook, WebhookAttempt, WebhookDelivery
@@ -45,7 +45,8 @@ TIMEOUT_SECONDS = 5
 # While one sender works on a delivery, no other picks it up; longer than any attempt can take.
 CLAIM_SECONDS = 4 * TIMEOUT_SECONDS
 SIGNATURE_TOLERANCE_SECONDS = 300
-THREAD_EVENTS = {"comment.created", "comment.approved"}
+THREAD_EVENTS = {ThreadEventKind.COMMENT_CREATED, ThreadEventKind.COMMENT_APPROVED}
+RATING_EVENTS = {RatingEventKind.CREATED}
 
 _sender = ThreadPoolExecutor(max_workers=2, thread_name_prefix="webhooks")
 
@@ -53,7 +54,7 @@ _sender = ThreadPoolExecutor(max_workers=2, thread_name_prefix="webhooks")
 def connect_receivers() -> None:
     # dispatch_uid: ready() can run twice (tests, autoreload) and an event must be queued once.
     thread_changed.connect(_on_thread_event, dispatch_uid="talkies.embed.webhooks.thread_event")
-    post_save.connect(_on_rating_saved, sender=Rating, dispatch_uid="talkies.embed.webhooks.rating_saved")
+    rating_changed.connect(_on_rating_event, dispatch_uid="talkies.embed.webhooks.rating_event")
 
 
 # --- Signing ----------------------------------------------------------------------------------------
@@ -84,7 +85,7 @@ def verify_signature(secret: str, body: bytes, header: str, *, now: float | None
 # --- Events -----------------------------------------------------------------------------------------
 
 
-def _on_thread_event(sender: object, event: ThreadEvent, **kwargs: Any) -> None:
+def _on_thread_event(event: ThreadEvent) -> None:
     """Runs after the comment's transaction committed (comments.events); must not raise."""
     if event.kind not in THREAD_EVENTS or event.comment_id is None:
         return
@@ -99,19 +100,24 @@ def _on_thread_event(sender: object, event: ThreadEvent, **kwargs: Any) -> None:
         logger.exception("webhooks: could not queue %s for comment %s", event.kind, event.comment_id)
 
 
-def _on_rating_saved(sender: type[Rating], instance: Rating, created: bool, **kwargs: Any) -> None:
-    """Sent with the rating as it was created (it may change before the transaction ends), after commit."""
-    if not created:
+def _on_rating_event(event: RatingEvent) -> None:
+    """Runs after the rating's transaction committed (ratings.events); must not raise.
+
+    Sent with the rating as it was created: a later change in the same transaction is not this event's.
+    """
+    if event.kind not in RATING_EVENTS or event.value is None:
         return
-    site_id, data = instance.site_id, {"rating": rating_data(instance)}
-
-    def queue() -> None:
-        try:
-            queue_event(site_id=site_id, event="rating.created", data=data)
-        except Exception:
-            logger.exception("webhooks: could not queue rating.created for rating %s", instance.pk)
-
-    transaction.on_commit(queue)
+    try:
+        hooks = subscribed_webhooks(site_id=event.site_id, event=event.kind)
+        if not hooks:
+            return
+        rating = Rating.objects.select_related("film", "user").filter(pk=event.rating_id).first()
+        if rating is None:  # withdrawn before it was ever announced: there is no one to name
+            return
+        rating.value, rating.created_at = event.value, event.created_at
+        queue_event(site_id=event.site_id, event=event.kind, data={"rating": rating_data(rating)}, hooks=hooks)
+    except Exception:
+        logger.exception("webhooks: could not queue %s for rating %s", event.kind, event.rating_id)
 
 
 def comment_data(comment: Comment) -> dict[str, Any]:

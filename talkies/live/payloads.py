@@ -10,7 +10,7 @@ so no event at all.
 from collections.abc import Callable
 from typing import Any
 
-from talkies.comments.events import ThreadEvent
+from talkies.comments.events import ThreadEvent, ThreadEventKind
 from talkies.comments.models import Comment
 
 Payload = dict[str, Any]
@@ -40,11 +40,11 @@ def _votes(comment: Comment) -> Payload | None:
     return {"id": comment.pk, "upvotes": comment.upvotes, "downvotes": comment.downvotes}
 
 
-_BUILDERS: dict[str, Callable[[Comment], Payload | None]] = {
-    "comment.created": _comment,
-    "comment.edited": _comment,
-    "comment.removed": _removed,
-    "comment.voted": _votes,
+_BUILDERS: dict[ThreadEventKind, Callable[[Comment], Payload | None]] = {
+    ThreadEventKind.COMMENT_CREATED: _comment,
+    ThreadEventKind.COMMENT_EDITED: _comment,
+    ThreadEventKind.COMMENT_REMOVED: _removed,
+    ThreadEventKind.COMMENT_VOTED: _votes,
 }
 LIVE_KINDS = frozenset(_BUILDERS)
 

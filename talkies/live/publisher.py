@@ -2,7 +2,6 @@
 
 import logging
 import time
-from typing import Any
 
 from talkies.comments.events import ThreadEvent
 
@@ -19,7 +18,7 @@ PRUNE_EVERY_SECONDS = 60.0
 _next_prune_at = 0.0
 
 
-def record_thread_event(sender: Any, event: ThreadEvent, **kwargs: Any) -> None:
+def record_thread_event(event: ThreadEvent) -> None:
     """Log `event` for every process's live streams, then ring this process's brokers and Redis.
 
     Runs after the write committed, in the request that made it: the comment is saved whatever happens

@@ -1,4 +1,5 @@
-"""Writes to ratings. Every change to a Rating updates its FilmScore in the same transaction."""
+"""Writes to ratings. Every change to a Rating updates its FilmScore in the same transaction, and is
+announced on events.rating_changed once that transaction commits."""
 
 import logging
 import math
@@ -11,6 +12,7 @@ from talkies.catalogue.models import Film
 from talkies.lib.errors import PermissionDenied, ServiceError
 
 from . import bombs
+from .events import RatingEvent, RatingEventKind, rating_changed
 from .models import RATING_MAX, RATING_MIN, FilmScore, Rating
 from .permissions import rating_opens_on
 
@@ -89,6 +91,18 @@ def _check_for_bomb_after_commit(*, site: Site, film: Film) -> None:
     transaction.on_commit(check)
 
 
+def _event(kind: RatingEventKind, rating: Rating, *, value: int | None) -> RatingEvent:
+    return RatingEvent(
+        kind=kind,
+        site_id=rating.site_id,
+        film_id=rating.film_id,
+        user_id=rating.user_id,
+        rating_id=rating.pk,
+        value=value,
+        created_at=rating.created_at,
+    )
+
+
 def rating_set(*, site: Site, film: Film, user: User, value: int) -> Rating:
     """Create or change `user`'s rating of `film` on `site` (canonical 1–10)."""
     if not isinstance(value, int) or isinstance(value, bool) or not RATING_MIN <= value <= RATING_MAX:
@@ -108,11 +122,13 @@ def rating_set(*, site: Site, film: Film, user: User, value: int) -> Rating:
         if rating is None:
             rating = Rating.objects.create(site=site, film=film, user=user, value=value, created_at=now, updated_at=now)
             _apply(score, add=value)
+            rating_changed.send_on_commit(_event(RatingEventKind.CREATED, rating, value=value))
         elif rating.value != value:
             _apply(score, add=value, remove=rating.value)
             rating.value = value
             rating.updated_at = now
             rating.save(update_fields=["value", "updated_at"])
+            rating_changed.send_on_commit(_event(RatingEventKind.CHANGED, rating, value=value))
         _refresh_held_if_needed(score, site=site, film=film, rating=rating)
         _check_for_bomb_after_commit(site=site, film=film)
     return rating
@@ -130,6 +146,8 @@ def rating_remove(*, site: Site, film: Film, user: User) -> bool:
         if rating is None:
             return False
         _apply(score, remove=rating.value)
+        removed = _event(RatingEventKind.REMOVED, rating, value=None)  # before delete() forgets the id
         rating.delete()
+        rating_changed.send_on_commit(removed)
         _refresh_held_if_needed(score, site=site, film=film, rating=rating)
     return True

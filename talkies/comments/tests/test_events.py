@@ -8,7 +8,7 @@ def test_every_write_bumps_the_thread_version_and_announces_itself_after_commit(
 ):
     seen: list[ThreadEvent] = []
 
-    def receiver(sender, event, **kwargs):
+    def receiver(event: ThreadEvent) -> None:
         seen.append(event)
 
     thread_changed.connect(receiver)

@@ -151,17 +151,36 @@ def version(thread: Thread) -> int:
 
 
 def test_rating_the_film_bumps_the_threads_where_the_rater_has_a_top_level_comment(
-    site, film, thread, reader, second_reader
+    site, film, thread, reader, second_reader, django_capture_on_commit_callbacks
 ):
     comment_create(thread=thread, author=reader, body="Top-level")
     before = version(thread)
 
-    rating_set(site=site, film=film, user=second_reader, value=6)  # no comment of theirs: no badge changes
+    with django_capture_on_commit_callbacks(execute=True):
+        rating_set(site=site, film=film, user=second_reader, value=6)  # no comment of theirs: no badge changes
     assert version(thread) == before
-    rating_set(site=site, film=film, user=reader, value=6)
+    with django_capture_on_commit_callbacks(execute=True):
+        rating_set(site=site, film=film, user=reader, value=6)
     assert version(thread) == before + 1
-    rating_remove(site=site, film=film, user=reader)
+    with django_capture_on_commit_callbacks(execute=True):
+        rating_set(site=site, film=film, user=reader, value=7)
     assert version(thread) == before + 2
+    with django_capture_on_commit_callbacks(execute=True):
+        rating_set(site=site, film=film, user=reader, value=7)  # the same value: nothing changed
+    assert version(thread) == before + 2
+    with django_capture_on_commit_callbacks(execute=True):
+        rating_remove(site=site, film=film, user=reader)
+    assert version(thread) == before + 3
+
+
+def test_a_rating_change_bumps_nothing_until_it_commits(site, film, thread, reader, django_capture_on_commit_callbacks):
+    comment_create(thread=thread, author=reader, body="Top-level")
+    before = version(thread)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        rating_set(site=site, film=film, user=reader, value=6)
+
+    assert callbacks and version(thread) == before
 
 
 def test_a_name_change_bumps_the_threads_the_author_commented_in_and_a_login_does_not(thread, reader):

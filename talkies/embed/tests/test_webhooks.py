@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from talkies.comments.events import announce
+from talkies.comments.events import ThreadEventKind, announce
 from talkies.comments.services import comment_create
 from talkies.embed.models import Webhook, WebhookDelivery
 from talkies.embed.webhooks import SIGNATURE_HEADER, deliver_due, signature_header, verify_signature
@@ -94,7 +94,9 @@ def test_an_approved_comment_and_a_first_rating_are_sent(
 ):
     comment = comment_create(thread=thread, author=reader, body="Held for review.")
     with django_capture_on_commit_callbacks(execute=True):
-        announce(kind="comment.approved", site_id=thread.site_id, thread_id=thread.pk, comment_id=comment.pk)
+        announce(
+            kind=ThreadEventKind.COMMENT_APPROVED, site_id=thread.site_id, thread_id=thread.pk, comment_id=comment.pk
+        )
         rating_set(site=thread.site, film=film, user=reader, value=8)
         rating_set(site=thread.site, film=film, user=reader, value=9)  # a change, not a new rating
 
@@ -194,10 +196,12 @@ def test_a_site_without_webhooks_pays_one_query_per_event(site, thread, reader, 
     from talkies.embed.webhooks import _on_thread_event
 
     comment = comment_create(thread=thread, author=reader, body="Loved it.")
-    event = ThreadEvent(kind="comment.created", site_id=site.pk, thread_id=thread.pk, version=1, comment_id=comment.pk)
+    event = ThreadEvent(
+        kind=ThreadEventKind.COMMENT_CREATED, site_id=site.pk, thread_id=thread.pk, version=1, comment_id=comment.pk
+    )
 
     with django_assert_num_queries(1):
-        _on_thread_event(sender=ThreadEvent, event=event)
+        _on_thread_event(event)
 
 
 @pytest.mark.django_db(transaction=True)

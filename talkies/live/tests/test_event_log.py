@@ -6,7 +6,7 @@ import json
 import pytest
 from django.utils import timezone
 
-from talkies.comments.events import ThreadEvent
+from talkies.comments.events import ThreadEvent, ThreadEventKind
 from talkies.comments.models import Comment
 from talkies.comments.services import comment_create, comment_edit, comment_remove, comment_vote
 from talkies.live.log import REPLAY_LIMIT, prune_events, thread_events_after
@@ -89,18 +89,22 @@ def test_a_comment_the_public_cannot_see_is_not_announced(thread, reader, commit
     LiveEvent.objects.all().delete()
     Comment.objects.filter(pk=comment.pk).update(status=Comment.Status.PENDING)
 
-    for kind in ("comment.created", "comment.edited", "comment.voted"):
+    for kind in (ThreadEventKind.COMMENT_CREATED, ThreadEventKind.COMMENT_EDITED, ThreadEventKind.COMMENT_VOTED):
         event = ThreadEvent(kind=kind, site_id=thread.site_id, thread_id=thread.pk, version=9, comment_id=comment.pk)
-        record_thread_event(sender=ThreadEvent, event=event)
+        record_thread_event(event)
 
     assert not LiveEvent.objects.exists()
 
 
 def test_changes_pages_do_not_show_are_not_logged(thread):
-    event = ThreadEvent(kind="thread.closed", site_id=thread.site_id, thread_id=thread.pk, version=9, comment_id=None)
-    record_thread_event(sender=ThreadEvent, event=event)
-    gone = ThreadEvent(kind="comment.created", site_id=thread.site_id, thread_id=thread.pk, version=9, comment_id=0)
-    record_thread_event(sender=ThreadEvent, event=gone)
+    event = ThreadEvent(
+        kind=ThreadEventKind.THREAD_CLOSED, site_id=thread.site_id, thread_id=thread.pk, version=9, comment_id=None
+    )
+    record_thread_event(event)
+    gone = ThreadEvent(
+        kind=ThreadEventKind.COMMENT_CREATED, site_id=thread.site_id, thread_id=thread.pk, version=9, comment_id=0
+    )
+    record_thread_event(gone)
 
     assert not LiveEvent.objects.exists()
 
