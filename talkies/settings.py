@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "talkies.demo",
     "talkies.live",
     "talkies.embed",
+    "talkies.pagecache",
 ]
 
 MIDDLEWARE = [
@@ -95,6 +96,7 @@ MIDDLEWARE = [
     "talkies.embed.middleware.SiteParameterMiddleware",
     "talkies.embed.cors.EmbedCorsMiddleware",
     "talkies.embed.middleware.BearerTokenMiddleware",
+    "talkies.accounts.middleware.ActorMiddleware",
 ]
 
 ROOT_URLCONF = "talkies.urls"
@@ -126,7 +128,7 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     # Connections are never kept by Django itself (CONN_MAX_AGE 0): under ASGI each request's sync code runs
     # on a thread made for it, so a kept connection would be left behind with that thread (Django's docs
-    # advise against persistent connections under ASGI; talkies/comments/fast_path.py relies on it too).
+    # advise against persistent connections under ASGI; talkies/pagecache/fast_path.py relies on it too).
     # On PostgreSQL a psycopg pool per process reuses connections instead: closing one hands it back.
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)}
     DATABASE_POOL = {

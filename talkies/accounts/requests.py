@@ -6,6 +6,7 @@ is a Site and `request.user` is a signed-in User without a `type: ignore` at eac
 
 from django.http import HttpRequest
 
+from .actors import Actor
 from .models import Site, User
 
 
@@ -16,6 +17,8 @@ class SiteRequest(HttpRequest):
     # django-stubs types HttpRequest.site as django.contrib.sites' Site, which Talkies does not use; this
     # declaration replaces it, once, so no use of request.site needs an ignore.
     site: Site | None  # type: ignore[assignment]
+    # Who is acting (accounts.middleware.ActorMiddleware): an account, a guest on our own pages, or anonymous.
+    actor: Actor
 
 
 class SignedInRequest(SiteRequest):

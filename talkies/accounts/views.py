@@ -20,7 +20,7 @@ from talkies.lib.ratelimit import RateLimited, actor_key, enforce_rate_limit
 
 from .emails import send_verification_email
 from .forms import AccountSettingsForm, RegisterForm
-from .models import User
+from .requests import SignedInRequest
 from .tokens import BadToken, user_for_unsubscribe_token, user_for_verification_token
 
 
@@ -78,8 +78,8 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def account_settings(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def account_settings(request: SignedInRequest) -> HttpResponse:
+    user = request.user
     # Unticking the only box posts nothing at all, so "was it a POST" must not be judged by the data.
     form = AccountSettingsForm(request.POST if request.method == "POST" else None, instance=user)
     if request.method == "POST" and form.is_valid():
@@ -91,8 +91,8 @@ def account_settings(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def resend_verification(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def resend_verification(request: SignedInRequest) -> HttpResponse:
+    user = request.user
     if request.method == "POST":
         if user.email_verified:
             messages.info(request, "Your email address is already confirmed.")

@@ -6,11 +6,11 @@ conversation is never visible, nor writable, from another site on the same insta
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from talkies.accounts.api_auth import LoggedIn, current_site
 from talkies.accounts.models import Site
+from talkies.accounts.requests import SignedInRequest, SiteRequest
 from talkies.lib.api import READ_ERRORS, WRITE_ERRORS, api_field_names, get_or_404
 from talkies.lib.errors import PermissionDenied, ServiceError
 from talkies.lib.guests import new_guest_token
@@ -129,12 +129,12 @@ def author_badge(comment: Comment) -> int | None:
 
 
 @router.get("/threads/{thread_id}", response={200: ThreadOut, **READ_ERRORS})
-def get_thread(request: HttpRequest, thread_id: int) -> Thread:
+def get_thread(request: SiteRequest, thread_id: int) -> Thread:
     return get_thread_for_site(current_site(request), thread_id)
 
 
 @router.get("/stories/{slug}/thread", response={200: ThreadOut, **READ_ERRORS})
-def get_story_thread(request: HttpRequest, slug: str) -> Thread:
+def get_story_thread(request: SiteRequest, slug: str) -> Thread:
     """The story's conversation, opened on first use so readers of a new story can comment at once."""
     site = current_site(request)
     story = get_story_for_site(site, slug, select=["thread"])
@@ -145,7 +145,7 @@ def get_story_thread(request: HttpRequest, slug: str) -> Thread:
 
 
 @router.get("/threads/{thread_id}/comments", response={200: CommentPageOut, **READ_ERRORS})
-def list_comments(request: HttpRequest, thread_id: int, query: Query[CommentPageQuery]) -> dict[str, Any]:
+def list_comments(request: SiteRequest, thread_id: int, query: Query[CommentPageQuery]) -> dict[str, Any]:
     """One page of top-level comments, each with its first few replies nested (`more_replies` says how
     many more each comment has: fetch them from /comments/{id}/replies). The first page also lists the
     comments the editors featured.
@@ -170,7 +170,7 @@ def list_comments(request: HttpRequest, thread_id: int, query: Query[CommentPage
 
 
 @router.get("/counts", response={200: CountsOut, **READ_ERRORS})
-def get_counts(request: HttpRequest, query: Query[CountsQuery]) -> dict[str, Any]:
+def get_counts(request: SiteRequest, query: Query[CountsQuery]) -> dict[str, Any]:
     """Comment counts for many threads in one request and one query, for listing pages.
 
     `?thread=` repeats: a thread id, or a thread key (the page URL an embed uses, or story:<id>). Threads
@@ -181,10 +181,10 @@ def get_counts(request: HttpRequest, query: Query[CountsQuery]) -> dict[str, Any
 
 
 @router.post("/threads/{thread_id}/close", response={200: ThreadOut, **WRITE_ERRORS}, auth=moderator_auth)
-def close_thread(request: HttpRequest, thread_id: int, payload: CloseIn) -> Thread:
+def close_thread(request: SignedInRequest, thread_id: int, payload: CloseIn) -> Thread:
     """Close a thread to new comments (it stays readable), or reopen it: the site's editors and moderators."""
     thread = get_thread_for_site(current_site(request), thread_id)
-    thread = thread_set_closed(thread=thread, user=request.auth, closed=payload.closed)  # type: ignore[attr-defined]
+    thread = thread_set_closed(thread=thread, user=request.auth, closed=payload.closed)
     return thread
 
 
@@ -192,7 +192,7 @@ def close_thread(request: HttpRequest, thread_id: int, payload: CloseIn) -> Thre
 
 
 @router.get("/comments/{comment_id}/replies", response={200: RepliesPageOut, **READ_ERRORS})
-def list_replies(request: HttpRequest, comment_id: int, query: Query[RepliesQuery]) -> dict[str, Any]:
+def list_replies(request: SiteRequest, comment_id: int, query: Query[RepliesQuery]) -> dict[str, Any]:
     """A page of one comment's direct replies, oldest first, each with its own first few replies.
 
     Two queries for the replies whatever their number. Start from a node's `more_replies_cursor` to skip
@@ -208,7 +208,7 @@ def list_replies(request: HttpRequest, comment_id: int, query: Query[RepliesQuer
 
 
 @router.get("/comments/{comment_id}/context", response={200: CommentContextOut, **READ_ERRORS})
-def get_comment_context(request: HttpRequest, comment_id: int, query: Query[RepliesQuery]) -> dict[str, Any]:
+def get_comment_context(request: SiteRequest, comment_id: int, query: Query[RepliesQuery]) -> dict[str, Any]:
     """One comment where it sits, for a permalink: its top-level comment and the path down to it, then the
     first page of its own replies (`cursor` and `limit` page those)."""
     comment = get_comment_for_site(current_site(request), comment_id)
@@ -225,15 +225,15 @@ def get_comment_context(request: HttpRequest, comment_id: int, query: Query[Repl
 
 
 @router.post("/comments/{comment_id}/feature", response={200: CommentOut, **WRITE_ERRORS}, auth=moderator_auth)
-def feature_comment(request: HttpRequest, comment_id: int, payload: FeatureIn) -> dict[str, Any]:
+def feature_comment(request: SignedInRequest, comment_id: int, payload: FeatureIn) -> dict[str, Any]:
     """Feature a comment above its thread, or stop featuring it: the site's editors and moderators."""
     comment = get_comment_for_site(current_site(request), comment_id)
-    comment = comment_set_featured(comment=comment, user=request.auth, featured=payload.featured)  # type: ignore[attr-defined]
+    comment = comment_set_featured(comment=comment, user=request.auth, featured=payload.featured)
     return comment_out(comment, author_rating=author_badge(comment))
 
 
 @router.post("/threads/{thread_id}/comments", response={201: CommentOut, **WRITE_ERRORS}, auth=comment_auth)
-def post_comment(request: HttpRequest, thread_id: int, payload: CommentIn) -> Status:
+def post_comment(request: SiteRequest, thread_id: int, payload: CommentIn) -> Status:
     """Post a top-level comment, or a reply with `parent_id`."""
     site = current_site(request)
     thread = get_thread_for_site(site, thread_id)
@@ -248,41 +248,38 @@ def post_comment(request: HttpRequest, thread_id: int, payload: CommentIn) -> St
     with api_field_names({"parent": "parent_id"}):
         comment = comment_create(
             thread=thread,
-            author=who.user,
+            author=who,
             body=payload.body,
             parent=parent,
             is_spoiler=payload.is_spoiler,
             guest_name=payload.guest_name or "",
-            guest_key=who.guest_key,
         )
     return Status(201, comment_out(comment, author_rating=author_badge(comment)))
 
 
 @router.patch("/comments/{comment_id}", response={200: CommentOut, **WRITE_ERRORS}, auth=comment_auth)
 def edit_comment(
-    request: HttpRequest, comment_id: int, payload: CommentEditIn, guest_token: GuestTokenHeader = None
+    request: SiteRequest, comment_id: int, payload: CommentEditIn, guest_token: GuestTokenHeader = None
 ) -> dict[str, Any]:
     """Edit your comment within the site's edit window (a guest sends their token in a header)."""
     comment = get_comment_for_site(current_site(request), comment_id)
     who = writer(request, guest_token=guest_token, where=f"in the {GUEST_TOKEN_HEADER} header")
-    comment = comment_edit(
-        comment=comment, user=who.user, guest_key=who.guest_key, body=payload.body, is_spoiler=payload.is_spoiler
-    )
+    comment = comment_edit(comment=comment, actor=who, body=payload.body, is_spoiler=payload.is_spoiler)
     return comment_out(comment, author_rating=author_badge(comment))
 
 
 @router.delete("/comments/{comment_id}", response={200: CommentOut, **WRITE_ERRORS}, auth=comment_auth)
-def remove_comment(request: HttpRequest, comment_id: int, guest_token: GuestTokenHeader = None) -> dict[str, Any]:
+def remove_comment(request: SiteRequest, comment_id: int, guest_token: GuestTokenHeader = None) -> dict[str, Any]:
     """Remove your comment. Its replies stay, under a placeholder. (A guest sends their token in a header.)"""
     comment = get_comment_for_site(current_site(request), comment_id)
     who = writer(request, guest_token=guest_token, where=f"in the {GUEST_TOKEN_HEADER} header")
-    comment = comment_remove(comment=comment, user=who.user, guest_key=who.guest_key)
+    comment = comment_remove(comment=comment, actor=who)
     return comment_out(comment)
 
 
 @router.post("/comments/{comment_id}/vote", response={200: VoteOut, **WRITE_ERRORS}, auth=vote_auth)
 def vote_on_comment(
-    request: HttpRequest, comment_id: int, payload: VoteIn, guest_token: GuestTokenHeader = None
+    request: SiteRequest, comment_id: int, payload: VoteIn, guest_token: GuestTokenHeader = None
 ) -> dict[str, Any]:
     """Vote a comment up (1) or down (-1), or withdraw your vote (0). Voting again replaces your vote.
 
@@ -291,7 +288,7 @@ def vote_on_comment(
     comment = get_comment_for_site(current_site(request), comment_id)
     who = writer(request, guest_token=guest_token, where=f"in the {GUEST_TOKEN_HEADER} header")
     enforce_rate_limit(request, "vote", actor=who.rate_key, field="value")
-    voted = comment_vote(comment=comment, user=who.user, guest_key=who.guest_key, value=payload.value)
+    voted = comment_vote(comment=comment, actor=who, value=payload.value)
     return {"comment_id": voted.pk, "upvotes": voted.upvotes, "downvotes": voted.downvotes, "your_vote": payload.value}
 
 
@@ -299,7 +296,7 @@ def vote_on_comment(
 
 
 @router.post("/guest-token", response={201: GuestTokenOut, **WRITE_ERRORS})
-def issue_guest_token(request: HttpRequest) -> Status:
+def issue_guest_token(request: SiteRequest) -> Status:
     """A new guest identity, on a site that takes guest comments. Send it with the guest's every write.
 
     Needs neither a login nor a CSRF token: it grants nothing but a fresh, empty identity, and it is

@@ -9,40 +9,33 @@ A reader signed in to an embed sends a Bearer token in a header, for the same re
 (accounts.api_auth.LoggedIn); such a request reaches ReaderOrGuest already authenticated.
 """
 
-from dataclasses import dataclass
 from typing import Annotated
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest
 from ninja import Header
 
+from talkies.accounts.actors import Actor
 from talkies.accounts.api_auth import LoggedIn
 from talkies.accounts.models import User
+from talkies.accounts.requests import SiteRequest
 from talkies.lib.errors import ServiceError
 from talkies.lib.guests import guest_key_from_token
-from talkies.lib.ratelimit import actor_key
 
 GUEST_TOKEN_HEADER = "X-Talkies-Guest-Token"
 # The optional guest token on PATCH, DELETE and vote requests, for the endpoints' signatures.
 GuestTokenHeader = Annotated[
     str | None, Header(alias=GUEST_TOKEN_HEADER, description="Guests only: the token from POST /guest-token")
 ]
+# On reads: what the reader may do with each comment (can_edit...) is worked out for the guest it names.
+ReaderGuestTokenHeader = Annotated[
+    str | None,
+    Header(alias=GUEST_TOKEN_HEADER, description="Guests: the token from POST /guest-token, to learn what you may do"),
+]
 
 
 class GuestTokenMissing(ServiceError):
     status_code = 401
-
-
-@dataclass(frozen=True)
-class Writer:
-    """The account writing (`user`), or a guest (user None) known by the hash of their token's secret."""
-
-    user: User | None
-    guest_key: str = ""
-
-    @property
-    def rate_key(self) -> str | None:
-        return actor_key(user_id=self.user.pk if self.user else None, guest_key=self.guest_key)
 
 
 class ReaderOrGuest(LoggedIn):
@@ -53,21 +46,43 @@ class ReaderOrGuest(LoggedIn):
     request skip it by presenting a guest token instead.
     """
 
-    def __call__(self, request: HttpRequest) -> User | AnonymousUser:  # type: ignore[override]
-        site = getattr(request, "site", None)
+    def __call__(self, request: SiteRequest) -> User | AnonymousUser:  # type: ignore[override]
+        site = request.site
         if not request.user.is_authenticated and site is not None and site.allow_guest_comments:
             return AnonymousUser()
         return super().__call__(request)
 
 
-def writer(request: HttpRequest, *, guest_token: str | None, where: str) -> Writer:
-    """The Writer behind an authenticated request. `where` tells a guest where the token should have been."""
-    auth = getattr(request, "auth", None)
-    if isinstance(auth, User) and auth.is_authenticated:
-        return Writer(user=auth)
-    if not guest_token:
+def reader(request: SiteRequest, *, guest_token: str | None) -> Actor:
+    """Who is reading: the account of the request (request.actor), else the guest whose token came with it,
+    else the anonymous actor. A token we did not issue is refused, naming `guest_token`."""
+    actor = request.actor
+    if actor.is_account or not guest_token:
+        return actor
+    return Actor.guest(guest_key_from_token(guest_token))
+
+
+def writer(request: SiteRequest, *, guest_token: str | None, where: str) -> Actor:
+    """The Actor behind an authenticated write. `where` tells a guest where the token should have been."""
+    actor = reader(request, guest_token=guest_token)
+    if not actor.is_identified:
         raise GuestTokenMissing(
             "guest_token",
             f"guest_token is missing: log in, or send your guest token {where} (POST /api/v1/guest-token issues one)",
         )
-    return Writer(user=None, guest_key=guest_key_from_token(guest_token))
+    return actor
+
+
+def carries_credentials(headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether an ASGI request's headers name a reader to the comments API: a session cookie, an
+    Authorization header or a guest token. The thread page's fast path shares one stored page among
+    readers, and what a reader may do with each comment differs from reader to reader, so it leaves such a
+    request to Django (see talkies.comments.read_models)."""
+    session_cookie = settings.SESSION_COOKIE_NAME.encode()
+    guest_header = GUEST_TOKEN_HEADER.lower().encode()
+    for name, value in headers:
+        if name in (b"authorization", guest_header):
+            return True
+        if name == b"cookie" and any(part.strip().startswith(session_cookie + b"=") for part in value.split(b";")):
+            return True
+    return False

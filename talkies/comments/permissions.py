@@ -1,20 +1,14 @@
-"""Who may do what to comments: pure predicates, called by the services and by templates.
-
-An actor is an account (`user`, possibly anonymous) or, where the site allows guests, a guest identified
-by `guest_key` (see talkies.lib.guests).
-"""
+"""Who may do what to comments: pure predicates of an actor (talkies.accounts.actors), called by the
+services, by the pages and by the API, which tells each reader what they may do with each comment."""
 
 import datetime
 
-from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from talkies.accounts.models import Site, SiteMembership, User
+from talkies.accounts.actors import Actor
+from talkies.accounts.models import Site, SiteMembership
 
 from .models import Comment, Thread
-
-# An account, signed in or not.
-Reader = User | AnonymousUser
 
 MODERATING_ROLES = (SiteMembership.Role.ADMIN, SiteMembership.Role.EDITOR, SiteMembership.Role.MODERATOR)
 
@@ -35,45 +29,57 @@ def thread_is_open(thread: Thread, now: datetime.datetime | None = None) -> bool
     return closes_at is None or (now or timezone.now()) < closes_at
 
 
-def is_author(user: Reader | None, comment: Comment, guest_key: str) -> bool:
-    if user is not None and user.is_authenticated:
-        return comment.author_id == user.pk
-    return bool(guest_key) and comment.author_id is None and comment.guest_key == guest_key
+def is_author(actor: Actor, comment: Comment) -> bool:
+    if actor.user is not None:
+        return comment.author_id == actor.user.pk
+    return actor.is_guest and comment.author_id is None and comment.guest_key == actor.guest_key
 
 
-def can_moderate_site(user: Reader | None, site: Site) -> bool:
+def can_moderate_site(actor: Actor, site: Site) -> bool:
     """Editors, moderators and admins of this site (and superusers) may feature comments and close threads."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    user = actor.user
+    if user is None or not user.is_active:
         return False
     if user.is_superuser:
         return True
     return SiteMembership.objects.filter(user=user, site=site, role__in=MODERATING_ROLES).exists()
 
 
-def can_comment_on_thread(user: Reader | None, thread: Thread, guest_key: str = "") -> bool:
-    if not thread_is_open(thread):
+def _may_take_part(actor: Actor, site: Site) -> bool:
+    """An active account, or a guest where the site takes guests: someone who may write here at all."""
+    if actor.user is not None:
+        return actor.user.is_active
+    return actor.is_guest and site.allow_guest_comments
+
+
+def can_comment_on_thread(actor: Actor, thread: Thread) -> bool:
+    return thread_is_open(thread) and _may_take_part(actor, thread.site)
+
+
+def comment_editable_until(comment: Comment) -> datetime.datetime:
+    """The end of the site's edit window for `comment`. Reads comment.thread.site."""
+    return comment.created_at + datetime.timedelta(minutes=comment.thread.site.comment_edit_window_minutes)
+
+
+def can_edit_comment(actor: Actor, comment: Comment, now: datetime.datetime | None = None) -> bool:
+    if comment.status == Comment.Status.REMOVED or not is_author(actor, comment):
         return False
-    if user is not None and user.is_authenticated:
-        return user.is_active
-    return thread.site.allow_guest_comments and bool(guest_key)
+    return (now or timezone.now()) <= comment_editable_until(comment)
 
 
-def can_edit_comment(
-    user: Reader | None, comment: Comment, now: datetime.datetime | None = None, guest_key: str = ""
-) -> bool:
-    if comment.status == Comment.Status.REMOVED or not is_author(user, comment, guest_key):
+def can_remove_comment(actor: Actor, comment: Comment) -> bool:
+    return comment.status != Comment.Status.REMOVED and is_author(actor, comment)
+
+
+def can_vote_on_comment(actor: Actor, comment: Comment) -> bool:
+    if comment.status != Comment.Status.APPROVED or is_author(actor, comment):
         return False
-    window = datetime.timedelta(minutes=comment.thread.site.comment_edit_window_minutes)
-    return (now or timezone.now()) - comment.created_at <= window
+    return _may_take_part(actor, comment.thread.site)
 
 
-def can_remove_comment(user: Reader | None, comment: Comment, guest_key: str = "") -> bool:
-    return comment.status != Comment.Status.REMOVED and is_author(user, comment, guest_key)
-
-
-def can_vote_on_comment(user: Reader | None, comment: Comment, guest_key: str = "") -> bool:
-    if comment.status != Comment.Status.APPROVED or is_author(user, comment, guest_key):
+def can_report_comment(actor: Actor, comment: Comment) -> bool:
+    """Anyone we know (an active account, or a guest where the site takes guests) may report a comment
+    others can see, except their own."""
+    if comment.status != Comment.Status.APPROVED or is_author(actor, comment):
         return False
-    if user is not None and user.is_authenticated:
-        return user.is_active
-    return comment.thread.site.allow_guest_comments and bool(guest_key)
+    return _may_take_part(actor, comment.thread.site)

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from talkies.accounts.actors import Actor, as_actor
 from talkies.accounts.models import Site, User
 from talkies.lib.errors import PermissionDenied, ServiceError
 from talkies.lib.markdown import contains_inline_spoiler, render_markdown
@@ -56,21 +57,21 @@ def _validated_body(site: Site, body: str) -> str:
 def comment_create(
     *,
     thread: Thread,
-    author: User | None,
+    author: Actor | User,
     body: str,
     parent: Comment | None = None,
     is_spoiler: bool = False,
     created_at: datetime.datetime | None = None,
     guest_name: str = "",
-    guest_key: str = "",
 ) -> Comment:
     """Post a top-level comment, or a reply when `parent` is given.
 
-    `author` is the account posting; a guest (where the site allows guests) passes author=None with
-    `guest_name` and the `guest_key` from talkies.lib.guests.
+    `author` is the account posting, or a guest (where the site allows guests) with the `guest_name` to
+    show; an anonymous actor is refused.
     """
     site = thread.site
-    is_guest = author is None or not author.is_authenticated
+    actor = as_actor(author)
+    is_guest = not actor.is_account
     if is_guest:
         if not site.allow_guest_comments:
             raise PermissionDenied("author", "log in to comment")
@@ -79,11 +80,11 @@ def comment_create(
             raise ServiceError("guest_name", "guest_name is empty: say what name to show with your comment")
         if len(guest_name) > GUEST_NAME_MAX:
             raise ServiceError("guest_name", f"guest_name is too long (the maximum is {GUEST_NAME_MAX} characters)")
-        if not guest_key:
+        if not actor.is_guest:
             raise ServiceError("guest_token", "guest_token is missing: guests need one to post")
     if not thread_is_open(thread):
         raise PermissionDenied("thread", "this thread is closed to new comments")
-    if not is_guest and not can_comment_on_thread(author, thread):
+    if not is_guest and not can_comment_on_thread(actor, thread):
         raise PermissionDenied("author", "this account has been deactivated and cannot comment")
     body = _validated_body(site, body)
     if parent is not None:
@@ -102,9 +103,9 @@ def comment_create(
             parent=parent,
             root=(parent.root or parent) if parent else None,
             depth=parent.depth + 1 if parent else 0,
-            author=None if is_guest else author,
+            author=actor.user,
             guest_name=guest_name if is_guest else "",
-            guest_key=guest_key if is_guest else "",
+            guest_key=actor.guest_key,
             body_source=body,
             body_html=render_markdown(body),
             is_spoiler=is_spoiler,
@@ -120,13 +121,12 @@ def comment_create(
     return comment
 
 
-def comment_edit(
-    *, comment: Comment, user: User | None, body: str, is_spoiler: bool | None = None, guest_key: str = ""
-) -> Comment:
-    if not can_edit_comment(user, comment, guest_key=guest_key):
+def comment_edit(*, comment: Comment, actor: Actor | User, body: str, is_spoiler: bool | None = None) -> Comment:
+    actor = as_actor(actor)
+    if not can_edit_comment(actor, comment):
         if comment.status == Comment.Status.REMOVED:
             raise PermissionDenied("comment", "this comment was removed and can no longer be edited")
-        if not is_author(user, comment, guest_key):
+        if not is_author(actor, comment):
             raise PermissionDenied("comment", "you can only edit your own comments")
         raise PermissionDenied(
             "comment",
@@ -150,9 +150,9 @@ def comment_edit(
     return comment
 
 
-def comment_remove(*, comment: Comment, user: User | None, guest_key: str = "") -> Comment:
+def comment_remove(*, comment: Comment, actor: Actor | User) -> Comment:
     """The author withdraws a comment. Its replies stay, under a 'removed' placeholder."""
-    if not can_remove_comment(user, comment, guest_key=guest_key):
+    if not can_remove_comment(as_actor(actor), comment):
         raise PermissionDenied("comment", "you can only remove your own comments")
     with transaction.atomic():
         # Re-read under the lock: a reply posted since `comment` was loaded keeps the placeholder visible,
@@ -197,21 +197,21 @@ def _uncount_hidden(comment: Comment) -> None:
     Thread.objects.filter(pk=comment.thread_id).update(comment_count=F("comment_count") - hidden)
 
 
-def comment_vote(*, comment: Comment, user: User | None, value: int, guest_key: str = "") -> Comment:
+def comment_vote(*, comment: Comment, actor: Actor | User, value: int) -> Comment:
     """Vote +1 or -1 on a comment, or 0 to withdraw a vote. Changing your mind replaces the vote.
 
-    An account votes as `user`; a guest (where the site allows guests) as user=None with its `guest_key`.
+    An account votes as itself; a guest (where the site allows guests) by its guest_key.
     """
     if value not in (-1, 0, 1):
         raise ServiceError("value", f"value must be 1 (up), -1 (down) or 0 (withdraw), not {value!r}")
-    is_guest = user is None or not user.is_authenticated
-    if is_guest and not (guest_key and comment.thread.site.allow_guest_comments):
+    actor = as_actor(actor)
+    if not actor.is_account and not (actor.is_guest and comment.thread.site.allow_guest_comments):
         raise PermissionDenied("user", "log in to vote")
-    if is_author(user, comment, guest_key):
+    if is_author(actor, comment):
         raise PermissionDenied("comment", "you cannot vote on your own comment")
-    if not can_vote_on_comment(user, comment, guest_key=guest_key):
+    if not can_vote_on_comment(actor, comment):
         raise PermissionDenied("comment", "this comment cannot be voted on")
-    voter = {"user": None, "guest_key": guest_key} if is_guest else {"user": user, "guest_key": ""}
+    voter = {"user": actor.user, "guest_key": actor.guest_key}
 
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
@@ -247,7 +247,7 @@ def comment_vote(*, comment: Comment, user: User | None, value: int, guest_key: 
 
 def comment_set_featured(*, comment: Comment, user: User, featured: bool) -> Comment:
     """An editor or moderator pins a comment above the thread, or unpins it."""
-    if not can_moderate_site(user, comment.thread.site):
+    if not can_moderate_site(Actor.of(user), comment.thread.site):
         raise PermissionDenied("comment", "only this site's editors and moderators can feature comments")
     if featured and comment.status != Comment.Status.APPROVED:
         raise ServiceError("comment", "only a published comment can be featured")
@@ -267,7 +267,7 @@ def comment_set_featured(*, comment: Comment, user: User, featured: bool) -> Com
 
 def thread_set_closed(*, thread: Thread, user: User, closed: bool) -> Thread:
     """An editor or moderator closes a thread to new comments (it stays readable), or reopens it."""
-    if not can_moderate_site(user, thread.site):
+    if not can_moderate_site(Actor.of(user), thread.site):
         raise PermissionDenied("thread", "only this site's editors and moderators can close threads")
     with transaction.atomic():
         thread.is_closed = closed

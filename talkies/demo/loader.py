@@ -345,7 +345,7 @@ def _cast_votes(
     cast_at: dict[tuple[int, int | None], datetime.datetime] = {}
     for vote in planned:
         comment, voter = comments[vote.comment], readers[vote.username]
-        comment_vote(comment=comment, user=voter, value=vote.value)
+        comment_vote(comment=comment, actor=voter, value=vote.value)
         cast_at[(comment.pk, voter.pk)] = vote.at
     votes = list(Vote.objects.filter(comment_id__in=[comment.pk for comment in comments.values()]))
     for row in votes:

@@ -4,6 +4,7 @@ Browsers call them cross-origin from the site's allowed origins (CORS: talkies.e
 servers call the thread and moderation endpoints with `Authorization: Api-Key <key>`.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
@@ -12,6 +13,7 @@ from ninja.security import APIKeyHeader
 
 from talkies.accounts.api_auth import current_site
 from talkies.accounts.models import Site, User
+from talkies.accounts.requests import SiteRequest
 from talkies.comments.models import Comment
 from talkies.lib.api import READ_ERRORS, WRITE_ERRORS, PageQuery, paginate
 from talkies.lib.errors import PermissionDenied
@@ -74,14 +76,32 @@ class SiteApiKey(APIKeyHeader):
         return None  # __call__ does the work; Ninja requires the method
 
 
-def user_out(user: User) -> dict[str, str]:
-    return {"username": user.username, "name": user.public_name}
+class ApiKeyRequest(SiteRequest):
+    """A request from a site's own servers, behind SiteApiKey: `auth` is the key it presented."""
+
+    auth: ApiKey
+
+
+@dataclass(frozen=True)
+class EmbedSession:
+    """Who a Bearer token names (EmbedSessionOut)."""
+
+    user: User | None
+
+
+@dataclass(frozen=True)
+class ReaderToken:
+    """A reader token and the reader it signs in (ReaderTokenOut)."""
+
+    token: str
+    expires_in: int
+    user: User
 
 
 # --- Threads keyed by page --------------------------------------------------------------------------
 
 
-def resolve(request: HttpRequest, data: PageThreadIn | PageThreadQuery) -> Status:
+def resolve(request: SiteRequest, data: PageThreadIn | PageThreadQuery) -> Status:
     api_key = api_key_from_header(request)
     site: Site = api_key.site if api_key else current_site(request)
     if data.site is not None and data.site != site.slug:
@@ -103,7 +123,7 @@ def resolve(request: HttpRequest, data: PageThreadIn | PageThreadQuery) -> Statu
 
 
 @router.get("/embed/threads", response={200: PageThreadOut, 201: PageThreadOut, **WRITE_ERRORS})
-def get_page_thread(request: HttpRequest, query: Query[PageThreadQuery]) -> Status:
+def get_page_thread(request: SiteRequest, query: Query[PageThreadQuery]) -> Status:
     """The thread of a page, opened on first use where the site allows it (201 then).
 
     Idempotent, so safe as a GET: the key is unique per site, and the same page always gets the same thread.
@@ -112,13 +132,13 @@ def get_page_thread(request: HttpRequest, query: Query[PageThreadQuery]) -> Stat
 
 
 @router.post("/embed/threads", response={200: PageThreadOut, 201: PageThreadOut, **WRITE_ERRORS})
-def post_page_thread(request: HttpRequest, payload: PageThreadIn) -> Status:
+def post_page_thread(request: SiteRequest, payload: PageThreadIn) -> Status:
     """As GET, with a JSON body; with an Api-Key it always opens the thread and sets its film."""
     return resolve(request, payload)
 
 
 @router.get("/embed/counts", response={200: PageCountsOut, **READ_ERRORS})
-def get_page_counts(request: HttpRequest, query: Query[PageCountsQuery]) -> dict[str, Any]:
+def get_page_counts(request: SiteRequest, query: Query[PageCountsQuery]) -> dict[str, Any]:
     """Comment and rating counts for the pages count.js finds, keyed by the values exactly as sent."""
     counts = page_counts(site=current_site(request), pages=query.page)
     return {"counts": {page: {"comments": c.comments, "ratings": c.ratings} for page, c in counts.items()}}
@@ -128,14 +148,13 @@ def get_page_counts(request: HttpRequest, query: Query[PageCountsQuery]) -> dict
 
 
 @router.get("/embed/session", response={200: EmbedSessionOut})
-def get_embed_session(request: HttpRequest) -> dict[str, Any]:
+def get_embed_session(request: SiteRequest) -> EmbedSession:
     """The reader a Bearer token names, or null. (A refused token is a 401 naming `authorization`.)"""
-    user = request.user
-    return {"user": user_out(user) if user.is_authenticated else None}  # type: ignore[arg-type]
+    return EmbedSession(user=request.actor.user)
 
 
 @router.post("/embed/sso", response={200: ReaderTokenOut, **WRITE_ERRORS})
-def exchange_sso(request: HttpRequest, payload: SsoIn) -> dict[str, Any]:
+def exchange_sso(request: SiteRequest, payload: SsoIn) -> ReaderToken:
     """Trade the host site's signed user for a reader token, for the page origin that asks."""
     site = current_site(request)
     try:
@@ -146,31 +165,19 @@ def exchange_sso(request: HttpRequest, payload: SsoIn) -> dict[str, Any]:
         raise PermissionDenied("origin", f"call this from a page on an allowed origin of {site.name}")
     user = sso_sign_in(site=site, sso=payload.sso)
     token = issue_reader_token(user=user, site=site, origin=origin)
-    return {"token": token, "expires_in": reader_token_max_age(), "user": user_out(user)}
+    return ReaderToken(token=token, expires_in=reader_token_max_age(), user=user)
 
 
 # --- For the site's own servers ---------------------------------------------------------------------
 
 
 @router.get("/embed/moderation/pending", response={200: PendingPageOut, **WRITE_ERRORS}, auth=SiteApiKey())
-def list_pending_comments(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
+def list_pending_comments(request: ApiKeyRequest, query: Query[PageQuery]) -> dict[str, Any]:
     """Comments of the key's site waiting for a moderator, oldest first. Read-only. Three queries."""
-    api_key: ApiKey = request.auth  # type: ignore[attr-defined]
     pending = (
-        Comment.objects.filter(thread__site=api_key.site, status=Comment.Status.PENDING)
+        Comment.objects.filter(thread__site=request.auth.site, status=Comment.Status.PENDING)
         .select_related("thread", "author")
         .order_by("created_at", "id")
     )
     comments, envelope = paginate(pending, query)
-    items = [
-        {
-            "id": c.pk,
-            "thread_id": c.thread_id,
-            "thread_key": c.thread.key,
-            "author_name": c.author_name,
-            "body_html": c.body_html,
-            "created_at": c.created_at,
-        }
-        for c in comments
-    ]
-    return {"items": items, **envelope}
+    return {**envelope, "items": comments}

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from talkies.accounts.api_auth import mark_authenticated_by_header
 from talkies.accounts.models import User
+from talkies.accounts.requests import SiteRequest
 
 from .page_urls import BadUrl, normalise_origin
 from .services import is_allowed_origin, site_for_slug
@@ -36,13 +37,13 @@ class SiteParameterMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: SiteRequest) -> HttpResponse:
         slug = request.GET.get("site")
         if slug and request.path_info.startswith(EMBED_PATH_PREFIXES):
             site = site_for_slug(slug)
             if site is None:
                 return error(404, f"no site {slug!r} on this installation", "site")
-            request.site = site  # type: ignore[attr-defined,assignment]
+            request.site = site
         return self.get_response(request)
 
 
@@ -66,7 +67,7 @@ class BearerTokenMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: SiteRequest) -> HttpResponse:
         token = bearer_token(request) if request.path_info.startswith("/api/v1/") else None
         if token is None:
             return self.get_response(request)
@@ -78,9 +79,9 @@ class BearerTokenMiddleware:
         mark_authenticated_by_header(request)
         return self.get_response(request)
 
-    def reader(self, request: HttpRequest, token: str) -> User:
+    def reader(self, request: SiteRequest, token: str) -> User:
         grant = read_reader_token(token)
-        site = getattr(request, "site", None)
+        site = request.site
         if site is None or grant.site_id != site.pk:
             raise BadToken("the sign-in token is for another site: sign in on this one")
         try:

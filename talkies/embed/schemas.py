@@ -2,6 +2,8 @@ import datetime
 
 from ninja import Field, Schema
 
+from talkies.accounts.models import User
+from talkies.comments.models import Comment
 from talkies.comments.schemas import ThreadOut
 from talkies.lib.api import InputSchema
 
@@ -45,7 +47,11 @@ class PageCountsOut(Schema):
 
 class EmbedUserOut(Schema):
     username: str
-    name: str
+    name: str = Field(description="The name shown with the reader's comments")
+
+    @staticmethod
+    def resolve_name(user: User) -> str:
+        return user.public_name
 
 
 class EmbedSessionOut(Schema):
@@ -69,6 +75,10 @@ class PendingCommentOut(Schema):
     author_name: str
     body_html: str
     created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_thread_key(comment: Comment) -> str:
+        return comment.thread.key
 
 
 class PendingPageOut(Schema):

@@ -14,6 +14,8 @@ from django.core import signing
 from .errors import ServiceError
 
 SALT = "talkies.guest-identity"
+# On our own pages a guest's token is kept in this cookie (talkies.web.guests); the API never reads it.
+GUEST_COOKIE = "talkies_guest"
 
 
 def new_guest_token() -> str:
@@ -29,3 +31,17 @@ def guest_key_from_token(token: str) -> str:
     if not isinstance(secret, str) or len(secret) < 16:
         raise ServiceError("guest_token", "guest_token is not one we issued: ask for a new one")
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def guest_key_from_cookie(token: str) -> str:
+    """The guest_key of a guest cookie's token, or "" for none.
+
+    A cookie we did not issue (forged, tampered with, or signed before SECRET_KEY changed) counts as no
+    identity at all: the guest's next comment issues a new one rather than failing.
+    """
+    if not token:
+        return ""
+    try:
+        return guest_key_from_token(token)
+    except ServiceError:
+        return ""

@@ -5,11 +5,11 @@ Ratings belong to the film on the current site, whichever story the reader rated
 
 from dataclasses import dataclass
 
-from django.http import HttpRequest
 from ninja import Router
 
 from talkies.accounts.api_auth import LoggedIn, current_site
-from talkies.accounts.models import Site, User
+from talkies.accounts.models import Site
+from talkies.accounts.requests import SignedInRequest, SiteRequest
 from talkies.catalogue.models import Film
 from talkies.catalogue.selectors import film_by_slug
 from talkies.lib.api import READ_ERRORS, WRITE_ERRORS
@@ -37,28 +37,27 @@ class RatingChange:
 
 
 @router.get("/films/{slug}/rating", response={200: RatingOut | None, **READ_ERRORS})
-def get_my_rating(request: HttpRequest, slug: str) -> Rating | None:
+def get_my_rating(request: SiteRequest, slug: str) -> Rating | None:
     """The current reader's rating of the film, or null (also for visitors who are not logged in)."""
     site = current_site(request)
     film = film_by_slug(slug)
-    return user_rating(site=site, film=film, user=request.user)  # type: ignore[arg-type]
+    return user_rating(site=site, film=film, user=request.user)
 
 
 @router.put("/films/{slug}/rating", response={200: RatingChangeOut, **WRITE_ERRORS}, auth=rating_auth)
-def put_my_rating(request: HttpRequest, slug: str, payload: RatingIn) -> RatingChange:
+def put_my_rating(request: SignedInRequest, slug: str, payload: RatingIn) -> RatingChange:
     """Rate the film, or change your rating: {"value": 3.5, "scale": 5} is stored as 7/10."""
     site = current_site(request)
     film = film_by_slug(slug)
-    user: User = request.auth  # type: ignore[attr-defined]
     value = rating_value_from_scale(payload.value, payload.scale)
-    rating = rating_set(site=site, film=film, user=user, value=value)
+    rating = rating_set(site=site, film=film, user=request.auth, value=value)
     return RatingChange.after(site, film, rating)
 
 
 @router.delete("/films/{slug}/rating", response={200: RatingChangeOut, **WRITE_ERRORS}, auth=rating_auth)
-def delete_my_rating(request: HttpRequest, slug: str) -> RatingChange:
+def delete_my_rating(request: SignedInRequest, slug: str) -> RatingChange:
     """Withdraw your rating. Succeeds when there was none, so a retried request is harmless."""
     site = current_site(request)
     film = film_by_slug(slug)
-    rating_remove(site=site, film=film, user=request.auth)  # type: ignore[attr-defined]
+    rating_remove(site=site, film=film, user=request.auth)
     return RatingChange.after(site, film, None)

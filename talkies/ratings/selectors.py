@@ -64,7 +64,7 @@ def ratings_of_reader(*, site: Site, films: list[Film], reader: User | Anonymous
     return dict(Rating.objects.filter(site=site, user=reader, film__in=films).values_list("film_id", "value"))
 
 
-def user_rating(*, site: Site, film: Film, user: User) -> Rating | None:
+def user_rating(*, site: Site, film: Film, user: User | AnonymousUser) -> Rating | None:
     if not user.is_authenticated:
         return None
     return Rating.objects.filter(site=site, film=film, user=user).first()

@@ -4,18 +4,15 @@ Each function costs a fixed number of queries whatever the number of films, revi
 page's query count is a constant (asserted in the tests).
 """
 
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from talkies.accounts.models import Site, User
+from talkies.accounts.actors import Actor
+from talkies.accounts.models import Site
 from talkies.catalogue.models import Film
 from talkies.comments.models import Vote
 from talkies.stories.models import Story
 from talkies.stories.selectors import published_stories
-
-# Whoever is reading the page: a signed-in reader or an anonymous visitor.
-Reader = User | AnonymousUser
 
 FILMS_WITH_DATES = Prefetch("films", queryset=Film.objects.prefetch_related("release_dates"))
 
@@ -39,15 +36,9 @@ def stories_about_film(*, site: Site, film: Film) -> QuerySet[Story]:
     return Story.published.filter(site=site, films=film).select_related("author", "thread")
 
 
-def user_votes(*, user: Reader, comment_ids: list[int], guest_key: str = "") -> dict[int, int]:
-    """{comment_id: +1 or -1} for the reader's votes on the comments shown: an account's, or else the
-    votes of the guest known by `guest_key`."""
-    if not comment_ids:
+def user_votes(*, actor: Actor, comment_ids: list[int]) -> dict[int, int]:
+    """{comment_id: +1 or -1} for the reader's votes on the comments shown: an account's or a guest's."""
+    if not comment_ids or not actor.is_identified:
         return {}
-    if user.is_authenticated:
-        votes = Vote.objects.filter(user=user)
-    elif guest_key:
-        votes = Vote.objects.filter(user=None, guest_key=guest_key)
-    else:
-        return {}
+    votes = Vote.objects.filter(user=actor.user, guest_key=actor.guest_key)
     return dict(votes.filter(comment_id__in=comment_ids).values_list("comment_id", "value"))

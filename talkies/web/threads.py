@@ -13,6 +13,7 @@ import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from talkies.accounts.actors import Actor
 from talkies.comments.models import Comment, Thread
 from talkies.comments.permissions import (
     can_comment_on_thread,
@@ -23,7 +24,7 @@ from talkies.comments.permissions import (
 )
 from talkies.comments.selectors import CommentContext, CommentNode
 
-from .selectors import Reader, user_votes
+from .selectors import user_votes
 
 # A comment, its replies, and their replies.
 MAX_LEVELS = 3
@@ -74,17 +75,16 @@ def _walk(nodes: list[CommentNode]) -> Iterator[CommentNode]:
 class ThreadViews:
     """Builds the views for one page of one thread; one query (the reader's votes) per `prepare`.
 
-    The reader is `user`, or, when that is anonymous, the guest known by `guest_key` (empty for a visitor
-    who has not commented as a guest yet).
+    The reader is `actor`: an account, the guest their cookie names, or (a visitor who has not commented
+    as a guest yet) the anonymous actor.
     """
 
     thread: Thread
-    user: Reader
+    actor: Actor
     now: datetime.datetime
     permalink: PermalinkFor
     can_moderate: bool = False
     shield: bool = False
-    guest_key: str = ""
     votes: dict[int, int] = field(default_factory=dict)
     may_post: bool = field(init=False)
 
@@ -92,8 +92,8 @@ class ThreadViews:
         self.may_post = self._may_post()
 
     def _may_post(self) -> bool:
-        if self.user.is_authenticated or self.guest_key:
-            return can_comment_on_thread(self.user, self.thread, guest_key=self.guest_key)
+        if self.actor.is_identified:
+            return can_comment_on_thread(self.actor, self.thread)
         # A guest's identity is issued with their first comment, so a visitor without one yet may still
         # write the comment (or reply) that gets them one, wherever guests are welcome.
         return self.thread.site.allow_guest_comments and thread_is_open(self.thread, self.now)
@@ -105,7 +105,7 @@ class ThreadViews:
             # The permission predicates read comment.thread.site; share the loaded thread instead of one
             # query per comment.
             comment.thread = self.thread
-        self.votes = user_votes(user=self.user, comment_ids=[c.pk for c in comments], guest_key=self.guest_key)
+        self.votes = user_votes(actor=self.actor, comment_ids=[c.pk for c in comments])
 
     def tree(self, nodes: list[CommentNode]) -> list[CommentView]:
         return [self.view(node, level=0) for node in nodes]
@@ -119,9 +119,9 @@ class ThreadViews:
             author_rating=node.author_rating,
             my_vote=self.votes.get(comment.pk, 0),
             can_reply=approved and self.may_post,
-            can_edit=can_edit_comment(self.user, comment, now=self.now, guest_key=self.guest_key),
-            can_remove=can_remove_comment(self.user, comment, guest_key=self.guest_key),
-            can_vote=can_vote_on_comment(self.user, comment, guest_key=self.guest_key),
+            can_edit=can_edit_comment(self.actor, comment, now=self.now),
+            can_remove=can_remove_comment(self.actor, comment),
+            can_vote=can_vote_on_comment(self.actor, comment),
             can_feature=approved and self.can_moderate,
             shielded=self.shield,
             permalink=self.permalink(comment, None),

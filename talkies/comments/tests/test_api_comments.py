@@ -341,7 +341,7 @@ def test_it_rejects_a_reply_to_a_comment_in_another_thread(client, site, thread,
 
 def test_it_rejects_a_reply_to_a_removed_comment_naming_parent_id(client, thread, reader, second_reader):
     parent = comment_create(thread=thread, author=second_reader, body="Never mind")
-    comment_remove(comment=parent, user=second_reader)
+    comment_remove(comment=parent, actor=second_reader)
     client.force_login(reader)
 
     response = post_json(client, comments_url(thread), {"body": "Too late", "parent_id": parent.pk})

@@ -73,7 +73,7 @@ def test_a_whole_comment_can_be_marked_as_a_spoiler(thread, reader):
 
 def test_it_rejects_a_reply_to_a_removed_comment(thread, reader, second_reader):
     top = comment_create(thread=thread, author=reader, body="Top")
-    comment_remove(comment=top, user=reader)
+    comment_remove(comment=top, actor=reader)
 
     with pytest.raises(ServiceError) as caught:
         comment_create(thread=thread, author=second_reader, body="Reply", parent=reload(top))
@@ -163,7 +163,7 @@ def test_an_author_can_edit_within_the_window(thread, reader):
     posted = timezone.now() - datetime.timedelta(minutes=14)
     comment = comment_create(thread=thread, author=reader, body="Frist", created_at=posted)
 
-    comment_edit(comment=comment, user=reader, body="First, *properly*", is_spoiler=True)
+    comment_edit(comment=comment, actor=reader, body="First, *properly*", is_spoiler=True)
 
     comment = reload(comment)
     assert comment.body_source == "First, *properly*"
@@ -174,7 +174,7 @@ def test_an_author_can_edit_within_the_window(thread, reader):
 
 def test_editing_leaves_the_spoiler_flag_alone_unless_asked(thread, reader):
     comment = comment_create(thread=thread, author=reader, body="Secret", is_spoiler=True)
-    comment_edit(comment=comment, user=reader, body="Secret, edited")
+    comment_edit(comment=comment, actor=reader, body="Secret, edited")
     assert reload(comment).is_spoiler is True
 
 
@@ -183,7 +183,7 @@ def test_it_refuses_an_edit_after_the_window_saying_how_long_it_is(thread, reade
     comment = comment_create(thread=thread, author=reader, body="Original", created_at=posted)
 
     with pytest.raises(PermissionDenied) as caught:
-        comment_edit(comment=comment, user=reader, body="Rewritten history")
+        comment_edit(comment=comment, actor=reader, body="Rewritten history")
 
     assert caught.value.field == "comment"
     assert "15 minutes" in caught.value.message
@@ -193,7 +193,7 @@ def test_it_refuses_an_edit_after_the_window_saying_how_long_it_is(thread, reade
 def test_it_refuses_an_edit_by_someone_else(thread, reader, second_reader):
     comment = comment_create(thread=thread, author=reader, body="Mine")
     with pytest.raises(PermissionDenied):
-        comment_edit(comment=comment, user=second_reader, body="Yours now")
+        comment_edit(comment=comment, actor=second_reader, body="Yours now")
     assert reload(comment).body_source == "Mine"
 
 
@@ -201,7 +201,7 @@ def test_a_bad_edit_keeps_the_saved_comment(thread, reader):
     comment = comment_create(thread=thread, author=reader, body="Keep me")
 
     with pytest.raises(ServiceError) as caught:
-        comment_edit(comment=comment, user=reader, body="   ")
+        comment_edit(comment=comment, actor=reader, body="   ")
 
     assert caught.value.field == "body"
     saved = reload(comment)
@@ -210,9 +210,9 @@ def test_a_bad_edit_keeps_the_saved_comment(thread, reader):
 
 def test_a_removed_comment_cannot_be_edited_back(thread, reader):
     comment = comment_create(thread=thread, author=reader, body="Regret")
-    comment_remove(comment=comment, user=reader)
+    comment_remove(comment=comment, actor=reader)
     with pytest.raises(PermissionDenied):
-        comment_edit(comment=reload(comment), user=reader, body="Back again")
+        comment_edit(comment=reload(comment), actor=reader, body="Back again")
     assert reload(comment).status == Comment.Status.REMOVED
 
 
@@ -223,7 +223,7 @@ def test_removing_a_comment_keeps_its_replies_under_a_placeholder(thread, reader
     top = comment_create(thread=thread, author=reader, body="Hot take")
     reply = comment_create(thread=thread, author=second_reader, body="Disagree", parent=top)
 
-    comment_remove(comment=top, user=reader)
+    comment_remove(comment=top, actor=reader)
 
     top = reload(top)
     assert top.status == Comment.Status.REMOVED
@@ -239,7 +239,7 @@ def test_removing_a_comment_with_no_replies_takes_it_out_of_the_counts(thread, r
     top = comment_create(thread=thread, author=reader, body="Top")
     reply = comment_create(thread=thread, author=second_reader, body="Oops", parent=top)
 
-    comment_remove(comment=reply, user=second_reader)
+    comment_remove(comment=reply, actor=second_reader)
 
     assert reload(top).reply_count == 0
     assert_counters_exact(thread)
@@ -250,11 +250,11 @@ def test_removing_the_last_reply_under_a_removed_comment_retires_the_placeholder
     top = comment_create(thread=thread, author=reader, body="Top")
     middle = comment_create(thread=thread, author=second_reader, body="Middle", parent=top)
     last = comment_create(thread=thread, author=reader, body="Last", parent=middle)
-    comment_remove(comment=middle, user=second_reader)
+    comment_remove(comment=middle, actor=second_reader)
     assert_counters_exact(thread)
     assert thread.comment_count == 3
 
-    comment_remove(comment=reload(last), user=reader)
+    comment_remove(comment=reload(last), actor=reader)
 
     # `middle` was only shown to carry `last`; with `last` gone it leaves the page, and `top` has no replies.
     assert reload(top).reply_count == 0
@@ -265,26 +265,26 @@ def test_removing_the_last_reply_under_a_removed_comment_retires_the_placeholder
 def test_only_the_author_can_remove_a_comment(thread, reader, second_reader):
     comment = comment_create(thread=thread, author=reader, body="Mine")
     with pytest.raises(PermissionDenied) as caught:
-        comment_remove(comment=comment, user=second_reader)
+        comment_remove(comment=comment, actor=second_reader)
     assert caught.value.field == "comment"
     assert reload(comment).status == Comment.Status.APPROVED
 
 
 def test_a_comment_cannot_be_removed_twice(thread, reader):
     comment = comment_create(thread=thread, author=reader, body="Once")
-    comment_remove(comment=comment, user=reader)
+    comment_remove(comment=comment, actor=reader)
     with pytest.raises(PermissionDenied):
-        comment_remove(comment=reload(comment), user=reader)
+        comment_remove(comment=reload(comment), actor=reader)
     assert_counters_exact(thread)
 
 
 def test_a_second_removal_through_a_stale_copy_is_refused_and_counted_once(thread, reader):
     comment = comment_create(thread=thread, author=reader, body="Once")
     stale = reload(comment)  # as a second request that loaded the comment before the first removed it
-    comment_remove(comment=comment, user=reader)
+    comment_remove(comment=comment, actor=reader)
 
     with pytest.raises(PermissionDenied, match="already been removed"):
-        comment_remove(comment=stale, user=reader)
+        comment_remove(comment=stale, actor=reader)
     assert_counters_exact(thread)
     assert thread.comment_count == 0
 
@@ -294,7 +294,7 @@ def test_removing_through_a_stale_copy_still_counts_replies_made_since(thread, r
     stale = reload(top)
     comment_create(thread=thread, author=second_reader, body="A reply the stale copy has not seen", parent=top)
 
-    comment_remove(comment=stale, user=reader)
+    comment_remove(comment=stale, actor=reader)
 
     assert_counters_exact(thread)
     assert thread.comment_count == 2
@@ -306,7 +306,7 @@ def test_removing_through_a_stale_copy_still_counts_replies_made_since(thread, r
 def test_an_upvote_counts_and_rescores_the_comment(thread, reader, second_reader):
     comment = comment_create(thread=thread, author=reader, body="Vote for me")
 
-    voted = comment_vote(comment=comment, user=second_reader, value=1)
+    voted = comment_vote(comment=comment, actor=second_reader, value=1)
 
     assert (voted.upvotes, voted.downvotes) == (1, 0)
     assert reload(comment).best_score == pytest.approx(0.20655, abs=1e-5)  # Wilson lower bound of 1/1
@@ -316,9 +316,9 @@ def test_an_upvote_counts_and_rescores_the_comment(thread, reader, second_reader
 
 def test_changing_a_vote_replaces_it(thread, reader, second_reader):
     comment = comment_create(thread=thread, author=reader, body="Vote for me")
-    comment_vote(comment=comment, user=second_reader, value=1)
+    comment_vote(comment=comment, actor=second_reader, value=1)
 
-    voted = comment_vote(comment=comment, user=second_reader, value=-1)
+    voted = comment_vote(comment=comment, actor=second_reader, value=-1)
 
     assert (voted.upvotes, voted.downvotes) == (0, 1)
     assert voted.best_score == 0.0
@@ -328,17 +328,17 @@ def test_changing_a_vote_replaces_it(thread, reader, second_reader):
 
 def test_voting_the_same_way_twice_counts_once(thread, reader, second_reader):
     comment = comment_create(thread=thread, author=reader, body="Vote for me")
-    comment_vote(comment=comment, user=second_reader, value=-1)
-    voted = comment_vote(comment=comment, user=second_reader, value=-1)
+    comment_vote(comment=comment, actor=second_reader, value=-1)
+    voted = comment_vote(comment=comment, actor=second_reader, value=-1)
     assert (voted.upvotes, voted.downvotes) == (0, 1)
     assert_counters_exact(thread)
 
 
 def test_withdrawing_a_vote_deletes_it(thread, reader, second_reader):
     comment = comment_create(thread=thread, author=reader, body="Vote for me")
-    comment_vote(comment=comment, user=second_reader, value=1)
+    comment_vote(comment=comment, actor=second_reader, value=1)
 
-    voted = comment_vote(comment=comment, user=second_reader, value=0)
+    voted = comment_vote(comment=comment, actor=second_reader, value=0)
 
     assert (voted.upvotes, voted.downvotes, voted.best_score) == (0, 0, 0.0)
     assert not Vote.objects.filter(comment=comment).exists()
@@ -347,7 +347,7 @@ def test_withdrawing_a_vote_deletes_it(thread, reader, second_reader):
 
 def test_withdrawing_a_vote_never_cast_changes_nothing(thread, reader, second_reader):
     comment = comment_create(thread=thread, author=reader, body="Vote for me")
-    voted = comment_vote(comment=comment, user=second_reader, value=0)
+    voted = comment_vote(comment=comment, actor=second_reader, value=0)
     assert (voted.upvotes, voted.downvotes) == (0, 0)
     assert not Vote.objects.exists()
 
@@ -356,11 +356,11 @@ def test_many_voters_leave_exact_counters_and_score(thread, reader):
     comment = comment_create(thread=thread, author=reader, body="Divisive")
     voters = make_users(10)
     for voter in voters[:7]:
-        comment_vote(comment=comment, user=voter, value=1)
+        comment_vote(comment=comment, actor=voter, value=1)
     for voter in voters[7:]:
-        comment_vote(comment=comment, user=voter, value=-1)
-    comment_vote(comment=comment, user=voters[0], value=-1)  # 6 up, 4 down
-    comment_vote(comment=comment, user=voters[9], value=0)  # 6 up, 3 down
+        comment_vote(comment=comment, actor=voter, value=-1)
+    comment_vote(comment=comment, actor=voters[0], value=-1)  # 6 up, 4 down
+    comment_vote(comment=comment, actor=voters[9], value=0)  # 6 up, 3 down
 
     comment = reload(comment)
     assert (comment.upvotes, comment.downvotes) == (6, 3)
@@ -371,7 +371,7 @@ def test_many_voters_leave_exact_counters_and_score(thread, reader):
 def test_it_refuses_a_vote_on_your_own_comment(thread, reader):
     comment = comment_create(thread=thread, author=reader, body="Me, me, me")
     with pytest.raises(PermissionDenied) as caught:
-        comment_vote(comment=comment, user=reader, value=1)
+        comment_vote(comment=comment, actor=reader, value=1)
     assert caught.value.field == "comment"
     assert "your own comment" in caught.value.message
     assert not Vote.objects.exists()
@@ -379,9 +379,9 @@ def test_it_refuses_a_vote_on_your_own_comment(thread, reader):
 
 def test_it_refuses_a_vote_on_a_removed_comment(thread, reader, second_reader):
     comment = comment_create(thread=thread, author=reader, body="Gone")
-    comment_remove(comment=comment, user=reader)
+    comment_remove(comment=comment, actor=reader)
     with pytest.raises(PermissionDenied):
-        comment_vote(comment=reload(comment), user=second_reader, value=1)
+        comment_vote(comment=reload(comment), actor=second_reader, value=1)
     assert not Vote.objects.exists()
 
 
@@ -389,7 +389,7 @@ def test_it_refuses_a_vote_on_a_removed_comment(thread, reader, second_reader):
 def test_it_rejects_a_vote_that_is_not_up_down_or_withdraw_naming_value(thread, reader, second_reader, value):
     comment = comment_create(thread=thread, author=reader, body="Vote for me")
     with pytest.raises(ServiceError) as caught:
-        comment_vote(comment=comment, user=second_reader, value=value)
+        comment_vote(comment=comment, actor=second_reader, value=value)
     assert caught.value.field == "value"
     assert not Vote.objects.exists()
 
@@ -397,5 +397,5 @@ def test_it_rejects_a_vote_that_is_not_up_down_or_withdraw_naming_value(thread, 
 def test_it_asks_an_anonymous_visitor_to_log_in_to_vote(thread, reader):
     comment = comment_create(thread=thread, author=reader, body="Vote for me")
     with pytest.raises(PermissionDenied) as caught:
-        comment_vote(comment=comment, user=AnonymousUser(), value=1)  # type: ignore[arg-type]
+        comment_vote(comment=comment, actor=AnonymousUser(), value=1)  # type: ignore[arg-type]
     assert caught.value.field == "user"

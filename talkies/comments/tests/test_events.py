@@ -15,9 +15,9 @@ def test_every_write_bumps_the_thread_version_and_announces_itself_after_commit(
     try:
         with django_capture_on_commit_callbacks(execute=True):
             comment = comment_create(thread=thread, author=reader, body="First!")
-            comment_vote(comment=comment, user=second_reader, value=1)
-            comment_edit(comment=comment, user=reader, body="First, and edited")
-            comment_remove(comment=comment, user=reader)
+            comment_vote(comment=comment, actor=second_reader, value=1)
+            comment_edit(comment=comment, actor=reader, body="First, and edited")
+            comment_remove(comment=comment, actor=reader)
     finally:
         thread_changed.disconnect(receiver)
 

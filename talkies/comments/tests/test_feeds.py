@@ -65,7 +65,7 @@ def test_feeds_leave_out_removed_and_unapproved_comments(client, thread, reader)
     comment_create(thread=thread, author=reader, body="Shown")
     removed = comment_create(thread=thread, author=reader, body="Withdrawn words")
     pending = comment_create(thread=thread, author=reader, body="Awaiting moderation")
-    comment_remove(comment=removed, user=reader)
+    comment_remove(comment=removed, actor=reader)
     Comment.objects.filter(pk=pending.pk).update(status=Comment.Status.PENDING)
 
     body = client.get(f"/feeds/threads/{thread.pk}.atom").content.decode()

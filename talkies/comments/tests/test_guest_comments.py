@@ -2,6 +2,7 @@
 
 import pytest
 
+from talkies.accounts.actors import Actor
 from talkies.comments.models import Comment, Vote
 from talkies.comments.services import comment_create, comment_edit, comment_remove, comment_vote
 from talkies.lib.errors import PermissionDenied, ServiceError
@@ -21,14 +22,14 @@ def open_to_guests(site):
 
 
 def test_a_guest_posts_with_a_name_where_the_site_allows_it(open_to_guests, thread, guest_key):
-    comment = comment_create(thread=thread, author=None, guest_name="  Eve   M. ", guest_key=guest_key, body="Hi")
+    comment = comment_create(thread=thread, author=Actor.guest(guest_key), guest_name="  Eve   M. ", body="Hi")
     assert (comment.author, comment.guest_name, comment.author_name) == (None, "Eve M.", "Eve M.")
     assert comment.guest_key == guest_key and len(guest_key) == 64
 
 
 def test_a_guest_is_refused_where_the_site_wants_accounts(thread, guest_key):
     with pytest.raises(PermissionDenied) as error:
-        comment_create(thread=thread, author=None, guest_name="Eve", guest_key=guest_key, body="Hi")
+        comment_create(thread=thread, author=Actor.guest(guest_key), guest_name="Eve", body="Hi")
     assert error.value.field == "author"
 
 
@@ -38,7 +39,7 @@ def test_a_guest_is_refused_where_the_site_wants_accounts(thread, guest_key):
 )
 def test_it_names_what_a_guest_left_out(open_to_guests, thread, name, key, field):
     with pytest.raises(ServiceError) as error:
-        comment_create(thread=thread, author=None, guest_name=name, guest_key=key, body="Hi")
+        comment_create(thread=thread, author=Actor.guest(key), guest_name=name, body="Hi")
     assert error.value.field == field
 
 
@@ -51,28 +52,28 @@ def test_a_forged_or_tampered_guest_token_is_refused():
 
 
 def test_only_the_same_guest_secret_edits_or_removes_the_comment(open_to_guests, thread, guest_key):
-    comment = comment_create(thread=thread, author=None, guest_name="Eve", guest_key=guest_key, body="Hi")
+    comment = comment_create(thread=thread, author=Actor.guest(guest_key), guest_name="Eve", body="Hi")
     stranger = guest_key_from_token(new_guest_token())
     with pytest.raises(PermissionDenied):
-        comment_edit(comment=comment, user=None, guest_key=stranger, body="Hijacked")
-    comment_edit(comment=comment, user=None, guest_key=guest_key, body="Hi again")
+        comment_edit(comment=comment, actor=Actor.guest(stranger), body="Hijacked")
+    comment_edit(comment=comment, actor=Actor.guest(guest_key), body="Hi again")
     assert Comment.objects.get(pk=comment.pk).body_source == "Hi again"
     with pytest.raises(PermissionDenied):
-        comment_remove(comment=comment, user=None, guest_key=stranger)
-    comment_remove(comment=comment, user=None, guest_key=guest_key)
+        comment_remove(comment=comment, actor=Actor.guest(stranger))
+    comment_remove(comment=comment, actor=Actor.guest(guest_key))
     assert Comment.objects.get(pk=comment.pk).status == Comment.Status.REMOVED
 
 
 def test_guests_vote_once_each_and_not_on_their_own_comment(open_to_guests, thread, reader, guest_key):
-    theirs = comment_create(thread=thread, author=None, guest_name="Eve", guest_key=guest_key, body="Mine")
+    theirs = comment_create(thread=thread, author=Actor.guest(guest_key), guest_name="Eve", body="Mine")
     with pytest.raises(PermissionDenied, match="your own"):
-        comment_vote(comment=theirs, user=None, guest_key=guest_key, value=1)
+        comment_vote(comment=theirs, actor=Actor.guest(guest_key), value=1)
 
     readers_comment = comment_create(thread=thread, author=reader, body="Reader's")
-    comment_vote(comment=readers_comment, user=None, guest_key=guest_key, value=1)
-    comment_vote(comment=readers_comment, user=None, guest_key=guest_key, value=-1)
+    comment_vote(comment=readers_comment, actor=Actor.guest(guest_key), value=1)
+    comment_vote(comment=readers_comment, actor=Actor.guest(guest_key), value=-1)
     other_guest = guest_key_from_token(new_guest_token())
-    voted = comment_vote(comment=readers_comment, user=None, guest_key=other_guest, value=-1)
+    voted = comment_vote(comment=readers_comment, actor=Actor.guest(other_guest), value=-1)
     assert (voted.upvotes, voted.downvotes) == (0, 2)
     assert Vote.objects.filter(comment=readers_comment, user=None).count() == 2
 
@@ -80,4 +81,4 @@ def test_guests_vote_once_each_and_not_on_their_own_comment(open_to_guests, thre
 def test_guests_cannot_vote_where_the_site_wants_accounts(thread, reader, guest_key):
     comment = comment_create(thread=thread, author=reader, body="Hello")
     with pytest.raises(PermissionDenied, match="log in"):
-        comment_vote(comment=comment, user=None, guest_key=guest_key, value=1)
+        comment_vote(comment=comment, actor=Actor.guest(guest_key), value=1)

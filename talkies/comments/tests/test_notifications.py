@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.core import mail
 
+from talkies.accounts.actors import Actor
 from talkies.accounts.models import User
 from talkies.comments import notifications
 from talkies.comments.services import comment_create
@@ -132,7 +133,7 @@ def test_a_guests_hostile_name_is_escaped_in_the_html_email(open_site, thread, r
     name = '"><script>alert(1)</script>'
 
     key = guest_key_from_token(new_guest_token())
-    post(thread=thread, author=None, guest_name=name, guest_key=key, body="<b>hi</b>", parent=parent)
+    post(thread=thread, author=Actor.guest(key), guest_name=name, body="<b>hi</b>", parent=parent)
 
     [email] = mail.outbox
     html = html_of(email)

@@ -206,7 +206,7 @@ def test_pending_and_rejected_comments_are_not_shown(thread, authors):
 def test_a_removed_comment_without_replies_disappears(thread, authors):
     gone = post(thread, authors[0], minutes_ago=2)
     kept = post(thread, authors[1], minutes_ago=1)
-    comment_remove(comment=gone, user=authors[0])
+    comment_remove(comment=gone, actor=authors[0])
 
     assert ids(thread_page(thread=thread, sort="old")) == [kept.pk]
 
@@ -214,7 +214,7 @@ def test_a_removed_comment_without_replies_disappears(thread, authors):
 def test_a_removed_comment_with_replies_stays_as_a_placeholder_above_them(thread, authors):
     top = post(thread, authors[0])
     reply = post(thread, authors[1], parent=top)
-    comment_remove(comment=top, user=authors[0])
+    comment_remove(comment=top, actor=authors[0])
 
     (node,) = thread_page(thread=thread).nodes
 
@@ -228,7 +228,7 @@ def test_a_removed_reply_with_replies_keeps_its_own_replies_attached(thread, aut
     top = post(thread, authors[0], minutes_ago=3)
     middle = post(thread, authors[1], minutes_ago=2, parent=top)
     leaf = post(thread, authors[2], minutes_ago=1, parent=middle)
-    comment_remove(comment=middle, user=authors[1])
+    comment_remove(comment=middle, actor=authors[1])
 
     (node,) = thread_page(thread=thread).nodes
 

@@ -73,5 +73,5 @@ def test_a_moderator_features_a_comment_and_unfeatures_it(thread, moderator, rea
 def test_the_inline_spoiler_flag_follows_the_body_through_edits(thread, reader):
     comment = comment_create(thread=thread, author=reader, body="No spoilers here")
     assert not comment.has_inline_spoiler
-    comment = comment_edit(comment=comment, user=reader, body="Well, >!Winston survives!<")
+    comment = comment_edit(comment=comment, actor=reader, body="Well, >!Winston survives!<")
     assert Comment.objects.get(pk=comment.pk).has_inline_spoiler

@@ -26,11 +26,11 @@ def test_each_comment_write_is_logged_with_what_the_page_needs(thread, reader, s
     with committing():
         comment = comment_create(thread=thread, author=reader, body="First! >!Winston knew!<")
     with committing():
-        comment_vote(comment=comment, user=second_reader, value=1)
+        comment_vote(comment=comment, actor=second_reader, value=1)
     with committing():
-        comment_edit(comment=comment, user=reader, body="First, edited")
+        comment_edit(comment=comment, actor=reader, body="First, edited")
     with committing():
-        comment_remove(comment=comment, user=reader)
+        comment_remove(comment=comment, actor=reader)
 
     created, voted, edited, removed = LiveEvent.objects.order_by("id")
     assert [e.kind for e in (created, voted, edited, removed)] == [
@@ -114,7 +114,7 @@ def test_a_removed_comment_with_replies_is_announced_as_keeping_its_place(thread
         parent = comment_create(thread=thread, author=reader, body="Parent")
         comment_create(thread=thread, author=second_reader, body="Reply", parent=parent)
     with committing():
-        comment_remove(comment=parent, user=reader)
+        comment_remove(comment=parent, actor=reader)
 
     removed = LiveEvent.objects.get(kind="comment.removed")
     assert removed.payload["has_replies"] is True

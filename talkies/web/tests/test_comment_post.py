@@ -94,7 +94,7 @@ def test_a_reply_to_a_comment_no_longer_shown_keeps_the_text_in_the_main_form(
     reader_client, story, thread, reader, second_reader
 ):
     parent = comment_create(thread=thread, author=second_reader, body="Soon gone")
-    comment_remove(comment=parent, user=second_reader)
+    comment_remove(comment=parent, actor=second_reader)
 
     response = reader_client.post(URL, {"body": "My careful reply", "parent": parent.pk})
 

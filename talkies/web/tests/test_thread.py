@@ -116,7 +116,7 @@ def test_the_default_sort_is_the_sites_and_other_sorts_can_be_chosen(
         thread=thread, author=reader, body="Older", created_at=timezone.now() - datetime.timedelta(hours=2)
     )
     newer = comment_create(thread=thread, author=reader, body="Newer")
-    comment_vote(comment=older, user=second_reader, value=1)
+    comment_vote(comment=older, actor=second_reader, value=1)
     site.default_comment_sort = "new"
     site.save()
 
@@ -148,7 +148,7 @@ def load_more_url(page: str) -> str:
 
 
 def test_load_more_pages_through_the_thread_with_a_cursor(client, story, thread, reader, monkeypatch):
-    monkeypatch.setattr("talkies.web.views.COMMENTS_PER_PAGE", 2)
+    monkeypatch.setattr("talkies.web.views.stories.COMMENTS_PER_PAGE", 2)
     comments = [
         comment_create(
             thread=thread, author=reader, body=f"Number {i}", created_at=timezone.now() - datetime.timedelta(minutes=i)
@@ -181,7 +181,7 @@ def test_a_removed_comment_with_replies_stays_as_a_placeholder_without_its_autho
 ):
     top = comment_create(thread=thread, author=reader, body="Regrettable")
     comment_create(thread=thread, author=second_reader, body="A reply worth keeping", parent=top)
-    comment_remove(comment=top, user=reader)
+    comment_remove(comment=top, actor=reader)
 
     page = thread_html(client.get(story.get_absolute_url()).content.decode())
     removed = page.split(f'id="comment-{top.pk}"')[1].split("</article>")[0]
