@@ -1,4 +1,4 @@
-"""The ASGI application granian serves: Django, behind the thread-page fast path (comments.fast_path)."""
+"""The ASGI application granian serves: Django, behind the thread-page fast path (pagecache.fast_path)."""
 
 import os
 
@@ -8,7 +8,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "talkies.settings")
 django_application = get_asgi_application()
 
 # Imported once Django is set up: the fast path reads models and settings.
-from talkies.comments.cache import process_page_store  # noqa: E402
-from talkies.comments.fast_path import ThreadPageFastPath  # noqa: E402
+from talkies.pagecache.fast_path import ThreadPageFastPath  # noqa: E402
+from talkies.pagecache.store import process_page_store  # noqa: E402
 
 application = ThreadPageFastPath(django_application, store=process_page_store())

@@ -13,10 +13,10 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.utils import timezone
 
-from talkies.comments.cache import PageStore
-from talkies.comments.fast_path import ThreadPageFastPath
 from talkies.comments.models import Thread
 from talkies.comments.services import comment_create
+from talkies.pagecache.fast_path import ThreadPageFastPath
+from talkies.pagecache.store import PageStore
 from talkies.ratings.services import rating_remove, rating_set
 from talkies.stories.models import Story
 from tests.asgi_client import CountingApp, Response, call, connection_kept_open_for_tests, get, run_inline, scope_for

@@ -6,9 +6,6 @@ class CommentsConfig(AppConfig):
     label = "comments"
 
     def ready(self) -> None:
-        from . import page_dependencies
-
-        page_dependencies.connect()
         from .events import thread_changed
         from .notifications import notify_on_new_comment
 

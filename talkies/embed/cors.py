@@ -8,7 +8,7 @@ response that allowed it would let any allowed origin act with a reader's sessio
 
 A response to a request that carries an Origin header says `Vary: Origin`, so no cache hands one
 origin's answer to another. A response to a request without one does not: it is the same for every
-client, and the thread-page fast path (comments.fast_path) stores only such responses, serving them to
+client, and the thread-page fast path (pagecache.fast_path) stores only such responses, serving them to
 requests without an Origin and passing every request with one to Django, hence through this middleware.
 """
 

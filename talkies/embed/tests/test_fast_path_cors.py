@@ -1,11 +1,11 @@
-"""The thread-page fast path (comments.fast_path) and CORS: cached pages never answer another origin."""
+"""The thread-page fast path (pagecache.fast_path) and CORS: cached pages never answer another origin."""
 
 import pytest
 
-from talkies.comments.cache import PageStore
-from talkies.comments.fast_path import ThreadPageFastPath
 from talkies.comments.models import Thread
 from talkies.comments.services import comment_create
+from talkies.pagecache.fast_path import ThreadPageFastPath
+from talkies.pagecache.store import PageStore
 from tests.asgi_client import CountingApp, get, run_inline
 
 from .conftest import ORIGIN

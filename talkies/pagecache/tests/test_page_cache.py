@@ -6,11 +6,11 @@ import pytest
 from django.core.cache.backends.locmem import LocMemCache
 from django.utils import timezone
 
-from talkies.comments.api import visible_threads_q
-from talkies.comments.cache import CachedPage, PageKey, PageStore
 from talkies.comments.models import Thread
-from talkies.comments.page_keys import PageRequest, parse_page_request, visible_thread_state
+from talkies.comments.selectors import visible_threads_q
 from talkies.comments.services import comment_create
+from talkies.pagecache.keys import PageRequest, parse_page_request, visible_thread_state
+from talkies.pagecache.store import CachedPage, PageKey, PageStore
 from talkies.ratings.services import rating_remove, rating_set
 from talkies.stories.models import Story
 
@@ -59,7 +59,7 @@ def test_the_least_recently_used_pages_go_when_the_budget_is_spent():
 def test_a_page_older_than_its_maximum_age_is_not_served(monkeypatch):
     store = PageStore()
     store.put(key(), page())
-    monkeypatch.setattr("talkies.comments.cache.time.monotonic", lambda: 10**9)
+    monkeypatch.setattr("talkies.pagecache.store.time.monotonic", lambda: 10**9)
 
     assert store.get_local(key()) is None and len(store) == 0
 

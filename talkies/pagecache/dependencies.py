@@ -3,16 +3,16 @@
 A page shows, besides the comments themselves, each top-level comment's author rating of the thread's
 film (the badge) and every author's public name. Neither is written by comments.services, so neither
 calls events.announce; these receivers bump `Thread.version` of the threads concerned instead, which is
-all the page cache needs (cache.PageKey holds the version):
+all the page cache needs (store.PageKey holds the version):
 
 - a rating change, heard on ratings.events.rating_changed after the rating's transaction commits. Bumping
   after the change is visible is safe (a page rendered in between is stored under the old version, which
   no reader asks for once the bump lands); were the process to stop in between, the page's maximum age
-  (cache.PAGE_MAX_AGE_SECONDS) bounds how long the old badge shows;
+  (store.PAGE_MAX_AGE_SECONDS) bounds how long the old badge shows;
 - a name change or an account deletion, heard on the User model's signals inside the change's transaction.
 
 They bump without announcing: nothing was said in the thread, so live updates have nothing to show.
-Connected in CommentsConfig.ready().
+Connected in PageCacheConfig.ready().
 """
 
 from typing import Any
@@ -21,9 +21,8 @@ from django.db.models import F, QuerySet
 from django.db.models.signals import post_save, pre_delete
 
 from talkies.accounts.models import User
+from talkies.comments.models import Comment, Thread
 from talkies.ratings.events import RatingEvent, rating_changed
-
-from .models import Comment, Thread
 
 # The User fields a comment shows (User.public_name); a save that touches none of them changes no page.
 NAME_FIELDS = frozenset({"display_name", "username"})
@@ -58,6 +57,6 @@ def user_deleted(sender: type[User], instance: User, **kwargs: Any) -> None:
 
 
 def connect() -> None:
-    rating_changed.connect(rating_event, dispatch_uid="comments.page_dependencies.rating_event")
-    post_save.connect(user_saved, sender=User, dispatch_uid="comments.page_dependencies.user_saved")
-    pre_delete.connect(user_deleted, sender=User, dispatch_uid="comments.page_dependencies.user_deleted")
+    rating_changed.connect(rating_event, dispatch_uid="talkies.pagecache.dependencies.rating_event")
+    post_save.connect(user_saved, sender=User, dispatch_uid="talkies.pagecache.dependencies.user_saved")
+    pre_delete.connect(user_deleted, sender=User, dispatch_uid="talkies.pagecache.dependencies.user_deleted")

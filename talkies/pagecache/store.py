@@ -1,9 +1,9 @@
 """Pre-serialised thread pages: the exact bytes (and headers) Django sent for one page of one version.
 
 A page is stored under a `PageKey` that names everything its bytes depend on: the thread, the thread's
-`version` (bumped in the same transaction as every comment write, see events.announce, and by the
-receivers in page_dependencies), the thread's film (whose ratings give the badges), the sort, the cursor
-and the limit. Nothing about the viewer is in a page: this endpoint says nothing about who is asking.
+`version` (bumped in the same transaction as every comment write, see comments.events.announce, and by
+the receivers in pagecache.dependencies), the thread's film (whose ratings give the badges), the sort,
+the cursor and the limit. Nothing about the viewer is in a page: this endpoint says nothing about who is asking.
 
 Because the version is part of the key, a write never has to find and delete anything to invalidate: once
 it commits, every reader's version check (one indexed query, see fast_path) yields a key no stale page is

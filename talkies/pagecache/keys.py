@@ -2,7 +2,7 @@
 
 `page_key` is the fast path's whole database work: the site from the host (cached, as for every request)
 and one indexed query for the thread's version, which is also the site-scoping and visibility check the
-endpoint makes (api.visible_threads_q). It returns None whenever the endpoint might answer anything but a
+endpoint makes (comments.selectors.visible_threads_q). It returns None whenever the endpoint might answer anything but a
 page of comments, so that Django, not this module, decides every 404 and 422.
 """
 
@@ -18,12 +18,12 @@ from django.utils import timezone
 
 from talkies.accounts.models import Site
 from talkies.accounts.selectors import site_for_host
+from talkies.comments.models import Thread
+from talkies.comments.schemas import CommentPageQuery
+from talkies.comments.selectors import MAX_PAGE_SIZE
 from talkies.stories.models import Story
 
-from .cache import PageKey
-from .models import Thread
-from .schemas import CommentPageQuery
-from .selectors import MAX_PAGE_SIZE
+from .store import PageKey
 
 logger = logging.getLogger(__name__)
 
@@ -92,8 +92,8 @@ def page_key(host: str, request: PageRequest) -> PageKey | None:
 def visible_thread_state(*, site_id: int, thread_id: int) -> tuple[int, int | None] | None:
     """(version, film id) of the thread if readers of the site may see it, else None. One indexed query.
 
-    The same rule as comments.api.visible_threads_q, in SQL written once per process: building the query
-    through the ORM costs several times what running it does, on every request.
+    The same rule as comments.selectors.visible_threads_q, in SQL written once per process: building the
+    query through the ORM costs several times what running it does, on every request.
     """
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:

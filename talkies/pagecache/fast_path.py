@@ -7,7 +7,7 @@ instead, per request:
 
 1. match the path and the query string (anything unusual goes to Django untouched);
 2. check the Host header as Django does (ALLOWED_HOSTS) and find the site as CurrentSiteMiddleware does;
-3. look up the thread's version with one indexed query (page_keys.page_key), on a persistent connection
+3. look up the thread's version with one indexed query (keys.page_key), on a persistent connection
    in a thread of its own, which makes the key of the page this request gets;
 4. send the stored page: gzip-compressed when the client accepts it, or 304 when If-None-Match names it.
 
@@ -33,8 +33,8 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
-from .cache import CachedPage, Headers, PageKey, PageStore
-from .page_keys import PageRequest, page_key, parse_page_request
+from .keys import PageRequest, page_key, parse_page_request
+from .store import CachedPage, Headers, PageKey, PageStore
 
 logger = logging.getLogger(__name__)
 
