@@ -11,7 +11,6 @@ the order it happened.
 
 import datetime
 import itertools
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +23,7 @@ from django.utils import timezone
 from talkies.accounts.models import Site
 from talkies.catalogue.models import Film
 from talkies.catalogue.status import film_release_date
-from talkies.lib.cursors import decode_cursor, encode_cursor
+from talkies.lib.cursors import CursorField, decode_cursor, encode_cursor
 from talkies.lib.errors import NotFound, ServiceError
 from talkies.ratings.selectors import ratings_by_users
 
@@ -118,38 +117,19 @@ def _with_sort_key(queryset: QuerySet[Comment], key: str) -> QuerySet[Comment]:
     return queryset
 
 
-# The JSON type each sort's cursor value was issued as; created_at travels as an ISO 8601 string.
-_CURSOR_TYPES: dict[str, type | tuple[type, ...]] = {
-    "best_score": (int, float),
+# The type each sort's cursor value was issued as; created_at travels as an ISO 8601 string.
+_CURSOR_TYPES: dict[str, CursorField] = {
+    "best_score": float,
     "net_votes": int,
-    "controversy": (int, float),
-    "created_at": str,
+    "controversy": float,
+    "created_at": datetime.datetime,
 }
-BAD_CURSOR = "cursor is not one we issued for this sort: start again from the first page"
 
 
 def _cursor_position(cursor: str, key: str) -> tuple[float | int | datetime.datetime, int]:
-    """The (sort value, id) a cursor points after, checked against the sort it is replayed with.
-
-    A cursor is opaque but not signed: a forged one, or one issued for another sort, must fail here with
-    a ServiceError rather than reach the database as a value of the wrong type.
-    """
-    value, last_id = decode_cursor(cursor, length=2)
-    well_formed = (
-        isinstance(value, _CURSOR_TYPES[key])
-        and not isinstance(value, bool)
-        and (not isinstance(value, float) or math.isfinite(value))
-        and isinstance(last_id, int)
-        and not isinstance(last_id, bool)
-    )
-    if not well_formed:
-        raise ServiceError("cursor", BAD_CURSOR)
-    if key != "created_at":
-        return value, last_id
-    try:
-        return datetime.datetime.fromisoformat(value), last_id
-    except ValueError as e:
-        raise ServiceError("cursor", BAD_CURSOR) from e
+    """The (sort value, id) a cursor points after, checked against the sort it is replayed with."""
+    value, last_id = decode_cursor(cursor, shape=(_CURSOR_TYPES[key], int), issued_for=" for this sort")
+    return value, last_id
 
 
 def _cursor_value(comment: Comment, key: str) -> Any:

@@ -14,7 +14,6 @@ from talkies.accounts.models import Site
 from talkies.catalogue.selectors import film_by_slug
 from talkies.lib.api import READ_ERRORS, get_or_404
 from talkies.lib.cursors import decode_cursor, encode_cursor
-from talkies.lib.errors import ServiceError
 
 from .models import CriticReview, Story
 from .schemas import StoryDetailOut, StoryListQuery, StoryPageOut
@@ -31,9 +30,6 @@ class StoryPage:
     next_cursor: str | None
 
 
-BAD_CURSOR = "cursor is not one we issued: start again from the first page"
-
-
 def get_story_for_site(site: Site, slug: str, *, select: Sequence[str] = (), prefetch: Sequence[Any] = ()) -> Story:
     """The site's published story with this slug, with extra relations loaded.
 
@@ -46,14 +42,8 @@ def get_story_for_site(site: Site, slug: str, *, select: Sequence[str] = (), pre
 
 def after_cursor(stories: QuerySet[Story], cursor: str) -> QuerySet[Story]:
     """Stories older than the last one of the previous page (keyset on published_at, then id)."""
-    published_at, last_id = decode_cursor(cursor, length=2)
-    try:
-        when = datetime.datetime.fromisoformat(published_at)
-    except (TypeError, ValueError) as e:
-        raise ServiceError("cursor", BAD_CURSOR) from e
-    if not isinstance(last_id, int):
-        raise ServiceError("cursor", BAD_CURSOR)
-    return stories.filter(Q(published_at__lt=when) | Q(published_at=when, id__lt=last_id))
+    published_at, last_id = decode_cursor(cursor, shape=(datetime.datetime, int))
+    return stories.filter(Q(published_at__lt=published_at) | Q(published_at=published_at, id__lt=last_id))
 
 
 @router.get("/stories", response={200: StoryPageOut, **READ_ERRORS})

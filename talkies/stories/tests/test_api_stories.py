@@ -2,10 +2,12 @@
 
 import datetime
 
+import pytest
 from django.utils import timezone
 
 from talkies.catalogue.models import Film
 from talkies.comments.services import comment_create
+from talkies.lib.cursors import encode_cursor
 from talkies.stories.services import critic_review_create, story_create
 
 
@@ -99,6 +101,25 @@ def test_it_rejects_a_cursor_it_did_not_issue(client, site):
 
     assert response.status_code == 400
     assert response.json()["field"] == "cursor"
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["2025-06-06T18:30:00+00:00", True],  # JSON true is a Python int: it used to reach the query
+        ["2025-06-06T18:30:00+00:00", 2**70],  # beyond the id column: it used to overflow (500)
+        ["2025-06-06T18:30:00", 3],  # a time without its zone
+        ["2025-06-06T18:30:00+00:00", 3, 4],
+    ],
+)
+def test_it_rejects_a_well_encoded_cursor_of_the_wrong_types(client, site, values):
+    response = client.get(f"/api/v1/stories?cursor={encode_cursor(values)}")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "cursor is not one we issued: start again from the first page",
+        "field": "cursor",
+    }
 
 
 def test_the_list_costs_the_same_queries_for_3_or_30_stories(client, site, film, editor, django_assert_num_queries):
