@@ -16,11 +16,14 @@ from talkies.accounts.models import Site, User
 from talkies.accounts.requests import SiteRequest
 from talkies.comments.models import Comment
 from talkies.lib.api import READ_ERRORS, WRITE_ERRORS, PageQuery, paginate
-from talkies.lib.errors import PermissionDenied
+from talkies.lib.errors import PermissionDenied, Unauthorized
 from talkies.lib.ratelimit import enforce_rate_limit
 
+from .api_keys import api_key_authenticate
 from .models import ApiKey
+from .page_threads import page_counts, page_thread_resolve
 from .page_urls import BadUrl, normalise_origin
+from .policy import embed_policy, is_allowed_origin
 from .schemas import (
     EmbedSessionOut,
     PageCountsOut,
@@ -32,15 +35,7 @@ from .schemas import (
     ReaderTokenOut,
     SsoIn,
 )
-from .services import (
-    Unauthorized,
-    api_key_authenticate,
-    embed_policy,
-    is_allowed_origin,
-    page_counts,
-    page_thread_resolve,
-    sso_sign_in,
-)
+from .sso import sso_sign_in
 from .tokens import issue_reader_token, reader_token_max_age
 
 router = Router(tags=["embedding"])

@@ -7,6 +7,7 @@ class EmbedConfig(AppConfig):
     verbose_name = "Embedding, API keys and webhooks"
 
     def ready(self) -> None:
-        from . import webhooks
+        from . import policy, webhooks
 
+        policy.connect_receivers()
         webhooks.connect_receivers()

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import patch_vary_headers
 
-from .services import is_allowed_origin
+from .policy import is_allowed_origin
 
 # Last-Event-ID: what EventSource sends when it reconnects to a live stream, in case a browser preflights it.
 ALLOWED_HEADERS = "Authorization, Content-Type, X-Talkies-Guest-Token, Last-Event-ID"

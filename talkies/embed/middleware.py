@@ -13,7 +13,7 @@ from talkies.accounts.models import User
 from talkies.accounts.requests import SiteRequest
 
 from .page_urls import BadUrl, normalise_origin
-from .services import is_allowed_origin, site_for_slug
+from .policy import is_allowed_origin, site_for_slug
 from .tokens import BadToken, grant_still_valid, read_reader_token
 
 # The embed's paths: the JSON API and the live streams. Pages keep choosing their site by host name.

@@ -7,7 +7,7 @@ from talkies.comments.models import Comment
 from talkies.comments.schemas import ThreadOut
 from talkies.lib.api import InputSchema
 
-from .services import MAX_COUNTED_PAGES
+from .page_threads import MAX_COUNTED_PAGES
 
 
 class PageThreadQuery(Schema):

@@ -19,7 +19,7 @@ from talkies.accounts.models import Site, User
 
 from .models import SsoIdentity
 from .page_urls import BadUrl, normalise_origin
-from .services import is_allowed_origin
+from .policy import is_allowed_origin
 from .tokens import issue_reader_token, reader_token_max_age
 
 MESSAGE_TYPE = "talkies:login"

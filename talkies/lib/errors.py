@@ -29,3 +29,9 @@ class NotFound(ServiceError, Http404):
     API answers 404 naming the field, because ServiceError comes first in the class's MRO."""
 
     status_code = 404
+
+
+class Unauthorized(ServiceError):
+    """A credential (an SSO payload, an API key) that is missing, forged or expired: 401 naming its field."""
+
+    status_code = 401

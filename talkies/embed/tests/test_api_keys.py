@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 
 from talkies.comments.models import Comment
 from talkies.comments.services import comment_create
+from talkies.embed.api_keys import api_key_create
 from talkies.embed.models import ApiKey
-from talkies.embed.services import api_key_create
 
 
 def create_key(site_slug="reelnews", name="wp") -> str:

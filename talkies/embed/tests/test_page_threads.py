@@ -4,8 +4,8 @@ import pytest
 
 from talkies.catalogue.models import Film
 from talkies.comments.models import Thread
+from talkies.embed.api_keys import api_key_create
 from talkies.embed.models import EmbedSettings
-from talkies.embed.services import api_key_create
 
 from .conftest import ORIGIN
 

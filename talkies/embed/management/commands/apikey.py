@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from talkies.accounts.models import Site
+from talkies.embed.api_keys import api_key_create
 from talkies.embed.models import ApiKey
-from talkies.embed.services import api_key_create
 from talkies.lib.errors import ServiceError
 
 
