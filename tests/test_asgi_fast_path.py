@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 from asgiref.sync import async_to_sync
+from django.test import Client
 from django.utils import timezone
 
 from talkies.comments.models import Thread
 from talkies.comments.services import comment_create
-from talkies.pagecache.fast_path import ThreadPageFastPath
+from talkies.pagecache.fast_path import ThreadPageFastPath, page_request
 from talkies.pagecache.store import PageStore
 from talkies.ratings.services import rating_remove, rating_set
 from talkies.stories.models import Story
@@ -266,3 +267,44 @@ def test_concurrent_misses_render_the_page_once(app, django_app, commented_threa
 
     assert django_app.calls == 1
     assert len({r.body for r in responses}) == 1 and {r.status for r in responses} == {200}
+
+
+# --- One reader's permissions are never another's ---------------------------------------------------
+# Each comment says what the reader asking may do with it (can_edit...). A stored page is shared, so the
+# fast path answers only requests that name no reader (for whom every permission is false), and leaves a
+# request with a session cookie, an Authorization header or a guest token to Django, unstored.
+
+
+def _session_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}; talkies_sort=old"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"cookie": "sessionid=anything"},
+        {"cookie": "talkies_sort=old; sessionid=anything"},
+        {"authorization": "Bearer token"},
+        {"x-talkies-guest-token": "token"},
+    ],
+)
+def test_a_request_naming_a_reader_is_not_answered_from_the_store(headers, commented_thread):
+    assert page_request(scope_for(page_url(commented_thread), headers=headers)) is None
+
+
+def test_a_cookie_that_is_not_a_session_still_gets_the_stored_page(commented_thread):
+    assert page_request(scope_for(page_url(commented_thread), headers={"cookie": "talkies_sort=old"})) is not None
+
+
+def test_the_author_sees_their_own_permissions_and_nobody_else_does(app, django_app, commented_thread, reader):
+    url = page_url(commented_thread)
+    anonymous_first = get(app, url).json()["comments"][0]
+    authors = get(app, url, headers={"cookie": _session_cookie(reader)}).json()["comments"][0]
+    anonymous_after = get(app, url).json()["comments"][0]
+
+    assert authors["can_edit"] is True and authors["editable_until"] is not None
+    assert anonymous_first["can_edit"] is False and anonymous_first["editable_until"] is None
+    assert anonymous_after == anonymous_first  # the author's page was not stored for others
+    assert django_app.calls == 2  # the anonymous page once, the author's page by Django itself

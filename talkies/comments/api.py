@@ -18,8 +18,9 @@ from talkies.lib.ratelimit import enforce_rate_limit
 from talkies.ratings.selectors import ratings_by_users
 from talkies.stories.api import get_story_for_site
 
-from .api_auth import GUEST_TOKEN_HEADER, GuestTokenHeader, ReaderOrGuest, writer
+from .api_auth import GUEST_TOKEN_HEADER, GuestTokenHeader, ReaderGuestTokenHeader, ReaderOrGuest, reader, writer
 from .models import Comment, Thread
+from .read_models import CommentRead, reading
 from .schemas import (
     CloseIn,
     CommentContextOut,
@@ -39,7 +40,6 @@ from .schemas import (
     VoteOut,
 )
 from .selectors import (
-    CommentNode,
     comment_context,
     comment_counts,
     featured_comments,
@@ -83,40 +83,6 @@ def get_comment_for_site(site: Site, comment_id: int) -> Comment:
 # --- Shaping ----------------------------------------------------------------------------------------
 
 
-def comment_out(
-    comment: Comment, *, author_rating: int | None = None, replies: list[dict[str, Any]] | None = None
-) -> dict[str, Any]:
-    """A comment as the API shows it. Reads only the comment's own columns and its selected author."""
-    removed = comment.status == Comment.Status.REMOVED
-    return {
-        "id": comment.pk,
-        "parent_id": comment.parent_id,
-        "depth": comment.depth,
-        # Removing a comment withdraws the author's name along with the words.
-        "author_name": None if removed else comment.author_name,
-        "body_html": comment.body_html,
-        "is_spoiler": comment.is_spoiler,
-        "has_inline_spoiler": comment.has_inline_spoiler,
-        "is_featured": comment.is_featured,
-        "status": comment.status,
-        "created_at": comment.created_at,
-        "edited_at": comment.edited_at,
-        "upvotes": comment.upvotes,
-        "downvotes": comment.downvotes,
-        "reply_count": comment.reply_count,
-        "author_rating": author_rating,
-        "replies": replies or [],
-    }
-
-
-def comment_tree_out(node: CommentNode) -> dict[str, Any]:
-    replies = [comment_tree_out(reply) for reply in node.replies]
-    shaped = comment_out(node.comment, author_rating=node.author_rating, replies=replies)
-    shaped["more_replies"] = node.more_replies
-    shaped["more_replies_cursor"] = node.more_replies_cursor
-    return shaped
-
-
 def author_badge(comment: Comment) -> int | None:
     """The author's rating of the thread's film, shown on top-level comments only (one query)."""
     thread = comment.thread
@@ -145,13 +111,19 @@ def get_story_thread(request: SiteRequest, slug: str) -> Thread:
 
 
 @router.get("/threads/{thread_id}/comments", response={200: CommentPageOut, **READ_ERRORS})
-def list_comments(request: SiteRequest, thread_id: int, query: Query[CommentPageQuery]) -> dict[str, Any]:
+def list_comments(
+    request: SiteRequest, thread_id: int, query: Query[CommentPageQuery], guest_token: ReaderGuestTokenHeader = None
+) -> dict[str, Any]:
     """One page of top-level comments, each with its first few replies nested (`more_replies` says how
     many more each comment has: fetch them from /comments/{id}/replies). The first page also lists the
     comments the editors featured.
 
     A fixed number of queries whatever the page or the thread holds: the thread, the top-level comments,
     their first replies, the authors' rating badges, and on the first page the featured comments.
+
+    Each comment says what the reader asking may do with it (can_edit, can_remove, can_report,
+    editable_until): a reader known by session, Bearer token or guest token. A request that names no one
+    gets false and null throughout.
     """
     site = current_site(request)
     thread = get_thread_for_site(site, thread_id)
@@ -159,13 +131,14 @@ def list_comments(request: SiteRequest, thread_id: int, query: Query[CommentPage
     hide_spoilers = query.spoilers == "hide"
     page = thread_page(thread=thread, sort=sort, cursor=query.cursor, limit=query.limit, hide_spoilers=hide_spoilers)
     featured = [] if query.cursor else featured_comments(thread=thread, hide_spoilers=hide_spoilers)
+    read = reading(thread, reader(request, guest_token=guest_token))
     return {
         "thread_id": thread.pk,
         "sort": page.sort,
-        "comments": [comment_tree_out(node) for node in page.nodes],
+        "comments": read.trees(page.nodes),
         "next_cursor": page.next_cursor,
         "comment_count": thread.comment_count,
-        "featured": [comment_out(comment) for comment in featured],
+        "featured": [read.comment(comment) for comment in featured],
     }
 
 
@@ -192,7 +165,9 @@ def close_thread(request: SignedInRequest, thread_id: int, payload: CloseIn) -> 
 
 
 @router.get("/comments/{comment_id}/replies", response={200: RepliesPageOut, **READ_ERRORS})
-def list_replies(request: SiteRequest, comment_id: int, query: Query[RepliesQuery]) -> dict[str, Any]:
+def list_replies(
+    request: SiteRequest, comment_id: int, query: Query[RepliesQuery], guest_token: ReaderGuestTokenHeader = None
+) -> dict[str, Any]:
     """A page of one comment's direct replies, oldest first, each with its own first few replies.
 
     Two queries for the replies whatever their number. Start from a node's `more_replies_cursor` to skip
@@ -202,13 +177,15 @@ def list_replies(request: SiteRequest, comment_id: int, query: Query[RepliesQuer
     page = replies_page(parent=comment, cursor=query.cursor, limit=query.limit, hide_spoilers=query.spoilers == "hide")
     return {
         "comment_id": comment.pk,
-        "replies": [comment_tree_out(node) for node in page.nodes],
+        "replies": reading(comment.thread, reader(request, guest_token=guest_token)).trees(page.nodes),
         "next_cursor": page.next_cursor,
     }
 
 
 @router.get("/comments/{comment_id}/context", response={200: CommentContextOut, **READ_ERRORS})
-def get_comment_context(request: SiteRequest, comment_id: int, query: Query[RepliesQuery]) -> dict[str, Any]:
+def get_comment_context(
+    request: SiteRequest, comment_id: int, query: Query[RepliesQuery], guest_token: ReaderGuestTokenHeader = None
+) -> dict[str, Any]:
     """One comment where it sits, for a permalink: its top-level comment and the path down to it, then the
     first page of its own replies (`cursor` and `limit` page those)."""
     comment = get_comment_for_site(current_site(request), comment_id)
@@ -219,17 +196,17 @@ def get_comment_context(request: SiteRequest, comment_id: int, query: Query[Repl
         "thread_id": comment.thread_id,
         "comment_id": comment.pk,
         "path": [c.pk for c in context.path],
-        "root": comment_tree_out(context.root),
+        "root": reading(comment.thread, reader(request, guest_token=guest_token)).tree(context.root),
         "next_cursor": context.next_cursor,
     }
 
 
 @router.post("/comments/{comment_id}/feature", response={200: CommentOut, **WRITE_ERRORS}, auth=moderator_auth)
-def feature_comment(request: SignedInRequest, comment_id: int, payload: FeatureIn) -> dict[str, Any]:
+def feature_comment(request: SignedInRequest, comment_id: int, payload: FeatureIn) -> CommentRead:
     """Feature a comment above its thread, or stop featuring it: the site's editors and moderators."""
     comment = get_comment_for_site(current_site(request), comment_id)
     comment = comment_set_featured(comment=comment, user=request.auth, featured=payload.featured)
-    return comment_out(comment, author_rating=author_badge(comment))
+    return reading(comment.thread, request.actor).comment(comment, author_rating=author_badge(comment))
 
 
 @router.post("/threads/{thread_id}/comments", response={201: CommentOut, **WRITE_ERRORS}, auth=comment_auth)
@@ -254,27 +231,27 @@ def post_comment(request: SiteRequest, thread_id: int, payload: CommentIn) -> St
             is_spoiler=payload.is_spoiler,
             guest_name=payload.guest_name or "",
         )
-    return Status(201, comment_out(comment, author_rating=author_badge(comment)))
+    return Status(201, reading(thread, who).comment(comment, author_rating=author_badge(comment)))
 
 
 @router.patch("/comments/{comment_id}", response={200: CommentOut, **WRITE_ERRORS}, auth=comment_auth)
 def edit_comment(
     request: SiteRequest, comment_id: int, payload: CommentEditIn, guest_token: GuestTokenHeader = None
-) -> dict[str, Any]:
+) -> CommentRead:
     """Edit your comment within the site's edit window (a guest sends their token in a header)."""
     comment = get_comment_for_site(current_site(request), comment_id)
     who = writer(request, guest_token=guest_token, where=f"in the {GUEST_TOKEN_HEADER} header")
     comment = comment_edit(comment=comment, actor=who, body=payload.body, is_spoiler=payload.is_spoiler)
-    return comment_out(comment, author_rating=author_badge(comment))
+    return reading(comment.thread, who).comment(comment, author_rating=author_badge(comment))
 
 
 @router.delete("/comments/{comment_id}", response={200: CommentOut, **WRITE_ERRORS}, auth=comment_auth)
-def remove_comment(request: SiteRequest, comment_id: int, guest_token: GuestTokenHeader = None) -> dict[str, Any]:
+def remove_comment(request: SiteRequest, comment_id: int, guest_token: GuestTokenHeader = None) -> CommentRead:
     """Remove your comment. Its replies stay, under a placeholder. (A guest sends their token in a header.)"""
     comment = get_comment_for_site(current_site(request), comment_id)
     who = writer(request, guest_token=guest_token, where=f"in the {GUEST_TOKEN_HEADER} header")
     comment = comment_remove(comment=comment, actor=who)
-    return comment_out(comment)
+    return reading(comment.thread, who).comment(comment)
 
 
 @router.post("/comments/{comment_id}/vote", response={200: VoteOut, **WRITE_ERRORS}, auth=vote_auth)

@@ -11,7 +11,6 @@ A reader signed in to an embed sends a Bearer token in a header, for the same re
 
 from typing import Annotated
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from ninja import Header
 
@@ -20,9 +19,8 @@ from talkies.accounts.api_auth import LoggedIn
 from talkies.accounts.models import User
 from talkies.accounts.requests import SiteRequest
 from talkies.lib.errors import ServiceError
-from talkies.lib.guests import guest_key_from_token
+from talkies.lib.guests import GUEST_TOKEN_HEADER, guest_key_from_token
 
-GUEST_TOKEN_HEADER = "X-Talkies-Guest-Token"
 # The optional guest token on PATCH, DELETE and vote requests, for the endpoints' signatures.
 GuestTokenHeader = Annotated[
     str | None, Header(alias=GUEST_TOKEN_HEADER, description="Guests only: the token from POST /guest-token")
@@ -71,18 +69,3 @@ def writer(request: SiteRequest, *, guest_token: str | None, where: str) -> Acto
             f"guest_token is missing: log in, or send your guest token {where} (POST /api/v1/guest-token issues one)",
         )
     return actor
-
-
-def carries_credentials(headers: list[tuple[bytes, bytes]]) -> bool:
-    """Whether an ASGI request's headers name a reader to the comments API: a session cookie, an
-    Authorization header or a guest token. The thread page's fast path shares one stored page among
-    readers, and what a reader may do with each comment differs from reader to reader, so it leaves such a
-    request to Django (see talkies.comments.read_models)."""
-    session_cookie = settings.SESSION_COOKIE_NAME.encode()
-    guest_header = GUEST_TOKEN_HEADER.lower().encode()
-    for name, value in headers:
-        if name in (b"authorization", guest_header):
-            return True
-        if name == b"cookie" and any(part.strip().startswith(session_cookie + b"=") for part in value.split(b";")):
-            return True
-    return False

@@ -4,7 +4,7 @@ import datetime
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from talkies.accounts.models import Site
 from talkies.catalogue.schemas import FilmRef
@@ -31,9 +31,14 @@ class ThreadOut(Schema):
         return thread.site.default_comment_sort
 
 
-# A plain pydantic model rather than a Ninja Schema: a page can hold thousands of comments, and Ninja's
-# Schema wraps every object it validates in a getter meant for ORM instances, which these dicts are not.
-class CommentOut(BaseModel):
+# Plain pydantic models rather than Ninja Schemas: a page can hold thousands of comments, and Ninja's
+# Schema wraps every object it validates in a getter meant for ORM instances. These validate the comments'
+# read model (comments.read_models.CommentRead) by attribute, directly.
+class PublicCommentOut(BaseModel):
+    """A comment as everyone may see it: what live payloads and webhooks carry."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     parent_id: int | None
     depth: int = Field(description="0 for a top-level comment")
@@ -51,11 +56,20 @@ class CommentOut(BaseModel):
     author_rating: int | None = Field(
         description="On a top-level comment in a film's thread: its author's rating of the film, 1–10"
     )
-    replies: list["CommentOut"] = Field(description="Its first visible replies, nested, oldest first")
     more_replies: int = Field(0, description="Replies not included here: fetch them from /comments/{id}/replies")
     more_replies_cursor: str | None = Field(
         None, description="Pass as ?cursor= to /comments/{id}/replies to continue after the replies shown"
     )
+
+
+class CommentOut(PublicCommentOut):
+    """A comment as the API shows it to one reader: with what that reader may do with it."""
+
+    replies: list["CommentOut"] = Field(description="Its first visible replies, nested, oldest first")
+    can_edit: bool = Field(description="You may edit it now (until editable_until)")
+    can_remove: bool = Field(description="You may remove it")
+    can_report: bool = Field(description="You may report it to the moderators")
+    editable_until: datetime.datetime | None = Field(description="When your edit window ends; null if you cannot edit")
 
 
 class CommentPageOut(BaseModel):

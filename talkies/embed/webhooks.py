@@ -29,9 +29,14 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from ninja import Schema
+from pydantic import BaseModel, ConfigDict
 
+from talkies.accounts.models import User
 from talkies.comments.events import ThreadEvent, ThreadEventKind, thread_changed
 from talkies.comments.models import Comment
+from talkies.comments.read_models import reading
+from talkies.comments.schemas import PublicCommentOut
 from talkies.ratings.events import RatingEvent, RatingEventKind, rating_changed
 from talkies.ratings.models import Rating
 
@@ -95,7 +100,12 @@ def _on_thread_event(event: ThreadEvent) -> None:
             return
         comment = Comment.objects.select_related("thread__site", "author").filter(pk=event.comment_id).first()
         if comment is not None:
-            queue_event(site_id=event.site_id, event=event.kind, data={"comment": comment_data(comment)}, hooks=hooks)
+            queue_event(
+                site_id=event.site_id,
+                event=event.kind,
+                data={"comment": CommentWebhookOut.render(comment)},
+                hooks=hooks,
+            )
     except Exception:
         logger.exception("webhooks: could not queue %s for comment %s", event.kind, event.comment_id)
 
@@ -115,32 +125,59 @@ def _on_rating_event(event: RatingEvent) -> None:
         if rating is None:  # withdrawn before it was ever announced: there is no one to name
             return
         rating.value, rating.created_at = event.value, event.created_at
-        queue_event(site_id=event.site_id, event=event.kind, data={"rating": rating_data(rating)}, hooks=hooks)
+        queue_event(
+            site_id=event.site_id, event=event.kind, data={"rating": RatingWebhookOut.render(rating)}, hooks=hooks
+        )
     except Exception:
         logger.exception("webhooks: could not queue %s for rating %s", event.kind, event.rating_id)
 
 
-def comment_data(comment: Comment) -> dict[str, Any]:
-    thread = comment.thread
-    return {
-        "id": comment.pk,
-        "thread": {"id": thread.pk, "key": thread.key, "url": thread.url, "title": thread.title},
-        "parent_id": comment.parent_id,
-        "author_name": comment.author_name,
-        "author_username": comment.author.username if comment.author else None,
-        "body_html": comment.body_html,
-        "status": comment.status,
-        "created_at": comment.created_at.isoformat(),
-    }
+class WebhookThreadOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    key: str
+    url: str
+    title: str
 
 
-def rating_data(rating: Rating) -> dict[str, Any]:
-    return {
-        "film": {"slug": rating.film.slug, "title": rating.film.title},
-        "value": rating.value,
-        "user": {"username": rating.user.username, "name": rating.user.public_name},
-        "created_at": rating.created_at.isoformat(),
-    }
+class CommentWebhookOut(PublicCommentOut):
+    """data.comment: the comment as the public API shows it, with its thread and author's username."""
+
+    thread: WebhookThreadOut
+    author_username: str | None
+
+    @classmethod
+    def render(cls, comment: Comment) -> dict[str, Any]:
+        """The comment's read model, read for no one (webhooks carry no reader's permissions), as JSON."""
+        return cls.model_validate(reading(comment.thread).comment(comment)).model_dump(mode="json")
+
+
+class WebhookUserOut(Schema):
+    username: str
+    name: str
+
+    @staticmethod
+    def resolve_name(user: User) -> str:
+        return user.public_name
+
+
+class WebhookFilmOut(Schema):
+    slug: str
+    title: str
+
+
+class RatingWebhookOut(Schema):
+    """data.rating: a reader's rating of a film."""
+
+    film: WebhookFilmOut
+    value: int
+    user: WebhookUserOut
+    created_at: datetime.datetime
+
+    @classmethod
+    def render(cls, rating: Rating) -> dict[str, Any]:
+        return cls.from_orm(rating).model_dump(mode="json")
 
 
 def subscribed_webhooks(*, site_id: int, event: str) -> list[Webhook]:

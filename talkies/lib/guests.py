@@ -8,7 +8,9 @@ guest on another device is, honestly, someone else.
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 
+from django.conf import settings
 from django.core import signing
 
 from .errors import ServiceError
@@ -16,6 +18,8 @@ from .errors import ServiceError
 SALT = "talkies.guest-identity"
 # On our own pages a guest's token is kept in this cookie (talkies.web.guests); the API never reads it.
 GUEST_COOKIE = "talkies_guest"
+# Where the API looks for a guest's token on requests without a body (talkies.comments.api_auth).
+GUEST_TOKEN_HEADER = "X-Talkies-Guest-Token"
 
 
 def new_guest_token() -> str:
@@ -45,3 +49,21 @@ def guest_key_from_cookie(token: str) -> str:
         return guest_key_from_token(token)
     except ServiceError:
         return ""
+
+
+def carries_credentials(headers: Iterable[tuple[bytes, bytes]]) -> bool:
+    """Whether an ASGI request's headers name a reader: a session cookie, an Authorization header or a
+    guest token.
+
+    The thread page's fast path (talkies.pagecache) shares one stored page among readers, and what a
+    reader may do with each comment differs from reader to reader (talkies.comments.read_models), so it
+    answers only requests for which this is false and leaves the others to Django.
+    """
+    session_cookie = settings.SESSION_COOKIE_NAME.encode() + b"="
+    guest_header = GUEST_TOKEN_HEADER.lower().encode()
+    for name, value in headers:
+        if name in (b"authorization", guest_header):
+            return True
+        if name == b"cookie" and any(part.strip().startswith(session_cookie) for part in value.split(b";")):
+            return True
+    return False

@@ -1,9 +1,10 @@
 """What a reader's page is told about each change, built once when the change is recorded.
 
 A payload goes to every open page of the thread, logged in or not, so it holds only what the public
-thread shows: a new or edited comment exactly as the API serialises it (body_html keeps inline spoilers
+thread shows: a new or edited comment as the API serialises it (body_html keeps inline spoilers
 inside their spoiler span, and is_spoiler tells the page to hide the whole comment), never its markdown
-source nor a guest's secret key. Comments the public cannot see (pending, rejected) produce no payload,
+source nor a guest's secret key, nor what any one reader may do with it (can_edit and the rest are the API's,
+per reader). Comments the public cannot see (pending, rejected) produce no payload,
 so no event at all.
 """
 
@@ -19,14 +20,16 @@ Payload = dict[str, Any]
 def _comment(comment: Comment) -> Payload | None:
     # Imported here, not at the top: this module is loaded while apps are being set up (apps.py connects
     # the receiver), and the API modules pull in every app's routers.
-    from talkies.comments.api import author_badge, comment_out
-    from talkies.comments.schemas import CommentOut
+    from talkies.comments.api import author_badge
+    from talkies.comments.read_models import reading
+    from talkies.comments.schemas import PublicCommentOut
 
     if comment.status != Comment.Status.APPROVED:
         return None
-    shown = CommentOut.model_validate(comment_out(comment, author_rating=author_badge(comment)))
+    # Read for no one in particular, and rendered without what a reader may do: every page gets this.
     # A live comment is new, or edited in place: its replies are (or arrive as) events of their own.
-    return {"comment": shown.model_dump(mode="json", exclude={"replies"})}
+    read = reading(comment.thread).comment(comment, author_rating=author_badge(comment))
+    return {"comment": PublicCommentOut.model_validate(read).model_dump(mode="json")}
 
 
 def _removed(comment: Comment) -> Payload | None:

@@ -33,6 +33,8 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
+from talkies.lib.guests import carries_credentials
+
 from .keys import PageRequest, page_key, parse_page_request
 from .store import CachedPage, Headers, PageKey, PageStore
 
@@ -134,7 +136,7 @@ def page_request(scope: Scope) -> PageRequest | None:
     """
     if scope["type"] != "http" or scope["method"] != "GET" or scope.get("root_path"):
         return None
-    if header(scope, b"origin") is not None:
+    if header(scope, b"origin") is not None or carries_credentials(scope["headers"]):
         return None
     match = PAGE_PATH.fullmatch(scope["path"])
     if match is None:
