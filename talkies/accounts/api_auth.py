@@ -64,7 +64,10 @@ class LoggedIn(APIKeyCookie):
         return self.authenticate(request, None)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> User:
-        return request.user  # type: ignore[return-value]
+        user = request.user
+        if not isinstance(user, User):  # __call__ let only a signed-in reader through
+            raise AuthenticationError(401, f"log in to {self.action}")
+        return user
 
 
 def current_site(request: HttpRequest) -> Site:
