@@ -1,4 +1,6 @@
-from talkies.comments.events import ThreadEvent, thread_changed
+import pytest
+
+from talkies.comments.events import ThreadEvent, ThreadEventKind, thread_changed
 from talkies.comments.models import Thread
 from talkies.comments.services import comment_create, comment_edit, comment_remove, comment_vote
 
@@ -31,3 +33,26 @@ def test_nothing_is_announced_when_the_transaction_does_not_commit(thread, reade
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         comment_create(thread=thread, author=reader, body="Hello")
     assert len(callbacks) == 1  # queued for commit, not sent inside the transaction
+
+
+def test_the_kinds_keep_the_names_stored_in_the_live_log_and_webhook_subscriptions():
+    assert [kind.value for kind in ThreadEventKind] == [
+        "comment.created",
+        "comment.approved",
+        "comment.edited",
+        "comment.removed",
+        "comment.voted",
+        "comment.featured",
+        "comment.unfeatured",
+        "thread.closed",
+        "thread.opened",
+    ]
+
+
+def test_an_event_names_a_comment_exactly_when_it_is_about_one():
+    ThreadEvent(kind=ThreadEventKind.THREAD_CLOSED, site_id=1, thread_id=1, version=2)
+    ThreadEvent(kind=ThreadEventKind.COMMENT_VOTED, site_id=1, thread_id=1, version=2, comment_id=3)
+    with pytest.raises(ValueError):
+        ThreadEvent(kind=ThreadEventKind.COMMENT_VOTED, site_id=1, thread_id=1, version=2)
+    with pytest.raises(ValueError):
+        ThreadEvent(kind=ThreadEventKind.THREAD_OPENED, site_id=1, thread_id=1, version=2, comment_id=3)

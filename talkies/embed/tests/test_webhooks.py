@@ -16,7 +16,7 @@ from talkies.comments.events import ThreadEventKind, announce
 from talkies.comments.services import comment_create
 from talkies.embed.models import Webhook, WebhookDelivery
 from talkies.embed.webhooks import SIGNATURE_HEADER, deliver_due, signature_header, verify_signature
-from talkies.ratings.services import rating_set
+from talkies.ratings.services import rating_remove, rating_set
 
 
 @dataclass
@@ -104,6 +104,18 @@ def test_an_approved_comment_and_a_first_rating_are_sent(
     assert events == ["comment.approved", "rating.created"]
     rating = json.loads(receiver.received[1][1])["data"]["rating"]
     assert rating["film"]["slug"] == "ballerina" and rating["value"] == 8
+
+
+def test_a_changed_or_withdrawn_rating_sends_nothing(hook, receiver, film, reader, django_capture_on_commit_callbacks):
+    site = hook.site
+    with django_capture_on_commit_callbacks(execute=True):
+        rating_set(site=site, film=film, user=reader, value=8)
+    with django_capture_on_commit_callbacks(execute=True):
+        rating_set(site=site, film=film, user=reader, value=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        rating_remove(site=site, film=film, user=reader)
+
+    assert [json.loads(body)["event"] for _headers, body in receiver.received] == ["rating.created"]
 
 
 def test_only_subscribed_events_of_the_site_are_sent(
