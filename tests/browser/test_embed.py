@@ -288,6 +288,13 @@ def test_a_guest_votes_then_edits_and_removes_their_own_comment(talkies_url, pub
     mine = panel(page).locator("li.comment").filter(has_text="A second thought.").first
     expect(mine.get_by_text("edited")).to_be_visible()
 
+    # After a reload the server still says what this guest may do: the page read carries their token.
+    open_article(page, publisher)
+    mine = panel(page).locator("li.comment").filter(has_text="A second thought.").first
+    expect(mine.get_by_role("button", name="Edit")).to_be_visible()
+    others = panel(page).locator("li.comment").filter(has_text="The snow fight is the best").first
+    expect(others.get_by_role("button", name="Edit")).to_have_count(0)
+
     mine.get_by_role("button", name="Remove").click()
     panel(page).get_by_role("button", name="Yes, remove it").click()
     expect(panel(page).get_by_text("A second thought.")).to_have_count(0)

@@ -2,7 +2,12 @@
 // Talking to the Talkies API: every request names its site, none carries a cookie, and a refusal becomes
 // an ApiError carrying the server's own sentence (docs/api.md: errors name the field).
 
-/** @typedef {{method?: string, body?: unknown, write?: boolean}} RequestOptions */
+/**
+ * `write`: the request changes something and carries who is writing. `personal`: a read whose answer
+ * depends on who is reading (a comment page says what this reader may do with each comment), so it
+ * carries who is reading when anyone is signed in or known as a guest.
+ * @typedef {{method?: string, body?: unknown, write?: boolean, personal?: boolean}} RequestOptions
+ */
 /** @typedef {(path: string, options?: RequestOptions) => Promise<any>} Request */
 
 /** What signIn() rejects with when the browser blocked its popup; the panel says how to allow it. */
@@ -54,8 +59,11 @@ export function messageOf(error, t) {
  * @returns {Request}
  */
 export function createRequest({ api, site, auth }) {
-  // Reads carry no credentials, so they need no CORS preflight; writes carry a token. Never a cookie.
-  return async function request(path, { method = "GET", body, write = false } = {}) {
+  // Writes, and the reads the server answers per reader, carry a token; every other read carries no
+  // credential, so it needs no CORS preflight and a reader nobody knows gets the shared, cached page.
+  // Never a cookie.
+  return async function request(path, { method = "GET", body, write = false, personal = false } = {}) {
+    const identified = write || personal;
     const url = new URL(api + path);
     url.searchParams.set("site", site);
     /** @type {Record<string, string>} */
@@ -63,9 +71,9 @@ export function createRequest({ api, site, auth }) {
     if (body !== undefined) {
       headers["Content-Type"] = "application/json";
     }
-    if (write && auth.reader) {
+    if (identified && auth.reader) {
       headers.Authorization = "Bearer " + auth.reader.token;
-    } else if (write && auth.guest.token) {
+    } else if (identified && auth.guest.token) {
       headers["X-Talkies-Guest-Token"] = auth.guest.token;
     }
     const response = await fetch(url, {
@@ -75,7 +83,7 @@ export function createRequest({ api, site, auth }) {
       credentials: "omit",
     });
     const data = await response.json().catch(() => null);
-    if (response.status === 401 && auth.reader && write) {
+    if (response.status === 401 && auth.reader && identified) {
       auth.setReader(null); // expired: the panel offers to sign in again
     }
     if (!response.ok) {

@@ -92,7 +92,7 @@ function start(host, config, options, t, lookup) {
       state.sort = state.sort || state.thread.default_sort;
       const [scores, page] = await Promise.all([
         state.film ? request(`/films/${state.film.slug}/scores`).catch(() => null) : null, // the thread still shows
-        request(commentsPath(state.thread.id, state.sort)),
+        request(commentsPath(state.thread.id, state.sort), { personal: true }),
       ]);
       state.scores = scores;
       render(page);
@@ -120,7 +120,7 @@ function start(host, config, options, t, lookup) {
     loadMore.onclick = async () => {
       loadMore.disabled = true;
       try {
-        const items = fillList(ctx, await request(commentsPath(thread.id, state.sort, state.cursor)), false);
+        const items = fillList(ctx, await request(commentsPath(thread.id, state.sort, state.cursor), { personal: true }), false);
         if (items[0]) {
           articleOf(items[0]).focus();
         }

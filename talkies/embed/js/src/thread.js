@@ -311,7 +311,7 @@ function moreRepliesButton(ctx, comment, list, cursor, label) {
     more.disabled = true;
     try {
       /** @type {{replies: Comment[], next_cursor: string | null}} */
-      const page = await request(repliesPath(comment.id, cursor));
+      const page = await request(repliesPath(comment.id, cursor), { personal: true });
       const fresh = page.replies.filter((reply) => !state.nodes.has(reply.id)).map((reply) => commentNode(ctx, reply));
       list.append(...fresh);
       more.replaceWith(page.next_cursor ? moreRepliesButton(ctx, comment, list, page.next_cursor, t("evenMoreReplies")) : "");
@@ -403,7 +403,7 @@ export function sortControl(ctx) {
   }
   select.onchange = async () => {
     state.sort = select.value;
-    const page = await request(commentsPath(state.thread.id, state.sort));
+    const page = await request(commentsPath(state.thread.id, state.sort), { personal: true });
     state.nodes.clear();
     fillList(ctx, page, true);
   };

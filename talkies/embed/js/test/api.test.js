@@ -57,6 +57,21 @@ test("a read names the site, sends no token nor body, and omits credentials", as
   assert.equal(call.credentials, "omit");
 });
 
+test("a personal read carries the reader's token, else the guest's, else nothing", async () => {
+  const calls = fakeFetch(200, {});
+  const reader = createRequest({ api: "https://t.test/api/v1", site: "s", auth: fakeAuth({ reader: { token: "R" }, guest: { token: "G" } }) });
+  await reader("/threads/3/comments?sort=best", { personal: true });
+  assert.deepEqual(calls[0].headers, { Authorization: "Bearer R" });
+  assert.equal(calls[0].method, "GET");
+  const guest = createRequest({ api: "https://t.test/api/v1", site: "s", auth: fakeAuth({ guest: { token: "G" } }) });
+  await guest("/comments/4/replies", { personal: true });
+  assert.deepEqual(calls[1].headers, { "X-Talkies-Guest-Token": "G" });
+  const nobody = createRequest({ api: "https://t.test/api/v1", site: "s", auth: fakeAuth() });
+  await nobody("/threads/3/comments?sort=best", { personal: true });
+  assert.deepEqual(calls[2].headers, {}, "a reader nobody knows sends no credential: the cached page answers");
+  assert.equal(calls[2].credentials, "omit");
+});
+
 test("a write carries the reader's bearer token, else the guest's token, and its body as JSON", async () => {
   const calls = fakeFetch(200, {});
   const reader = createRequest({ api: "https://t.test/api/v1", site: "s", auth: fakeAuth({ reader: { token: "R" }, guest: { token: "G" } }) });
