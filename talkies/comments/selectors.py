@@ -105,8 +105,8 @@ def _with_sort_key(queryset: QuerySet[Comment], key: str) -> QuerySet[Comment]:
         return queryset.annotate(net_votes=F("upvotes") - F("downvotes"))
     if key == "controversy":
         # Reddit's (up + down) ** (min / max): many votes, evenly split, rank first; a unanimous comment
-        # scores 0. An index cannot serve it, which is acceptable for a sort readers choose rarely
-        # (revisited for issue 3). min/max is computed in floating point so it is not truncated to 0.
+        # scores 0. An index cannot serve it, which is acceptable for a sort readers choose rarely.
+        # min/max is computed in floating point so it is not truncated to 0.
         votes_split = Cast(Least("upvotes", "downvotes"), FloatField()) / Greatest("upvotes", "downvotes")
         controversy = Case(
             When(upvotes__gt=0, downvotes__gt=0, then=Power(F("upvotes") + F("downvotes"), votes_split)),

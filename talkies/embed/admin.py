@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import ApiKey, EmbedSettings, SsoIdentity, Webhook, WebhookAttempt, WebhookDelivery
 
@@ -14,7 +15,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
     list_display = ["name", "site", "prefix", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["site", "name", "prefix", "key_hash", "created_at", "last_used_at"]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 
