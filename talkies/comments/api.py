@@ -4,6 +4,7 @@ Every thread and comment is fetched through get_thread_for_site or get_comment_f
 conversation is never visible, nor writable, from another site on the same installation.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from ninja import Query, Router, Status
@@ -254,10 +255,20 @@ def remove_comment(request: SiteRequest, comment_id: int, guest_token: GuestToke
     return reading(comment.thread, who).comment(comment)
 
 
+@dataclass(frozen=True)
+class VoteResult:
+    """What a vote answers (VoteOut)."""
+
+    comment_id: int
+    upvotes: int
+    downvotes: int
+    your_vote: int
+
+
 @router.post("/comments/{comment_id}/vote", response={200: VoteOut, **WRITE_ERRORS}, auth=vote_auth)
 def vote_on_comment(
     request: SiteRequest, comment_id: int, payload: VoteIn, guest_token: GuestTokenHeader = None
-) -> dict[str, Any]:
+) -> VoteResult:
     """Vote a comment up (1) or down (-1), or withdraw your vote (0). Voting again replaces your vote.
 
     A guest sends their token in the X-Talkies-Guest-Token header.
@@ -266,7 +277,7 @@ def vote_on_comment(
     who = writer(request, guest_token=guest_token, where=f"in the {GUEST_TOKEN_HEADER} header")
     enforce_rate_limit(request, "vote", actor=who.rate_key, field="value")
     voted = comment_vote(comment=comment, actor=who, value=payload.value)
-    return {"comment_id": voted.pk, "upvotes": voted.upvotes, "downvotes": voted.downvotes, "your_vote": payload.value}
+    return VoteResult(comment_id=voted.pk, upvotes=voted.upvotes, downvotes=voted.downvotes, your_vote=payload.value)
 
 
 # --- Guests -----------------------------------------------------------------------------------------

@@ -165,7 +165,9 @@ class GuestTokenOut(Schema):
 
 
 class VoteOut(Schema):
+    """A VoteResult: the comment's tallies after the vote, and the vote the reader now has on it."""
+
     comment_id: int
     upvotes: int
     downvotes: int
-    your_vote: int
+    your_vote: int = Field(description="1, -1, or 0 once withdrawn")
