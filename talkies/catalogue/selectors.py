@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from django.db.models import Count, Max, Model, Prefetch, Q, QuerySet
 
-from talkies.lib.errors import NotFound
+from talkies.lib.api import get_or_404
 
 from .models import Character, Company, Credit, Film, FilmTitle, Franchise, FranchiseEntry, Person, ReleaseDate
 from .status import THEATRICAL_RUN, FilmStatus, film_release_date, film_status
@@ -34,17 +34,12 @@ def film_by_slug(slug: str, *, field: str = "slug") -> Film:
 
     Films are shared by every site, so there is no scoping.
     """
-    film = Film.objects.prefetch_related("release_dates").filter(slug=slug).first()
-    if film is None:
-        raise NotFound(field, f"no film with slug {slug!r}")
-    return film
+    films = Film.objects.prefetch_related("release_dates")
+    return get_or_404(films, field=field, message=f"no film with slug {slug!r}", slug=slug)
 
 
 def _get_or_not_found(queryset: QuerySet[ModelT], what: str, slug: str) -> ModelT:
-    found = queryset.filter(slug=slug).first()
-    if found is None:
-        raise NotFound("slug", f"no {what} with slug {slug!r}")
-    return found
+    return get_or_404(queryset, field="slug", message=f"no {what} with slug {slug!r}", slug=slug)
 
 
 def _release_sort_key(film: Film, region: str) -> tuple[bool, datetime.date]:
@@ -181,9 +176,9 @@ def film_list(*, q: str = "", franchise: str | None = None) -> QuerySet[Film]:
         # An alternative title matches too: readers search for "John Wick: Ballerina" as often as not.
         films = films.filter(Q(title__icontains=q) | Q(titles__title__icontains=q)).distinct()
     if franchise:
-        found = Franchise.objects.filter(slug=franchise).first()
-        if found is None:
-            raise NotFound("franchise", f"no franchise with slug {franchise!r}")
+        found = get_or_404(
+            Franchise.objects.all(), field="franchise", message=f"no franchise with slug {franchise!r}", slug=franchise
+        )
         films = films.filter(franchise_entries__franchise=found)
     return films
 
