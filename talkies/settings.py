@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "talkies.stories",
     "talkies.ratings",
     "talkies.comments",
+    "talkies.moderation",
     "talkies.web",
     "talkies.demo",
     "talkies.live",
