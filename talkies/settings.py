@@ -174,8 +174,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL and not TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Redis is shared by every process and node, and counts atomically (INCR).
+    RATELIMIT_USE_CACHE = "default"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "talkies"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "talkies"},
+        # An in-memory cache is one per worker process, so each would allow the full rate: rate limits count
+        # in the database every process shares instead (the table is accounts' migration 0003).
+        "ratelimit": {
+            "BACKEND": "talkies.lib.dbcounters.DatabaseCounterCache",
+            "LOCATION": "talkies_rate_limit_counts",
+        },
+    }
+    # Tests count in the in-memory cache, which conftest.py empties before each test; counts in the database
+    # would outlive the tests that flush it (live servers, browsers). The database counters have their own
+    # tests, and talkies/lib/tests/test_ratelimit_across_processes.py runs the deployed setup.
+    RATELIMIT_USE_CACHE = "default" if TESTING else "ratelimit"
 
 # --- Accounts -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -209,8 +223,9 @@ WEBHOOKS_IN_BACKGROUND = envbool("WEBHOOKS_IN_BACKGROUND", not TESTING)
 
 # --- Rate limits on public writes ------------------------------------------------------------------
 # Each is "count/period" limits, comma-separated (period s, m, h or d, optionally with a multiplier such
-# as 10m); an empty value turns that limit off. Counted in the cache, so shared by every process when
-# REDIS_URL is set and per process otherwise. Guests count as accounts by their guest token.
+# as 10m); an empty value turns that limit off. Counted in the cache RATELIMIT_USE_CACHE names (above), so
+# shared by every process: in Redis when REDIS_URL is set, else in the database. Guests count as accounts by
+# their guest token.
 RATE_LIMITS = {
     "comment": {
         "account": os.environ.get("RATE_LIMIT_COMMENTS_PER_ACCOUNT", "5/m,30/h"),
@@ -227,6 +242,22 @@ RATE_LIMITS = {
     "verification_email": {
         "account": os.environ.get("RATE_LIMIT_VERIFICATION_EMAILS_PER_ACCOUNT", "3/h"),
         "ip": os.environ.get("RATE_LIMIT_VERIFICATION_EMAILS_PER_IP", "10/h"),
+    },
+    # Rating a film, changing the rating or withdrawing it.
+    "rating": {
+        "account": os.environ.get("RATE_LIMIT_RATINGS_PER_ACCOUNT", "20/m,200/h"),
+        "ip": os.environ.get("RATE_LIMIT_RATINGS_PER_IP", "60/m,600/h"),
+    },
+    # Sign-in attempts, per account name tried and per address, so passwords cannot be guessed at speed.
+    # Windows only: every refusal ends with its window, so no account is ever locked out for good.
+    "login": {
+        "account": os.environ.get("RATE_LIMIT_LOGINS_PER_ACCOUNT", "5/5m,20/h"),
+        "ip": os.environ.get("RATE_LIMIT_LOGINS_PER_IP", "20/5m,100/h"),
+    },
+    # Readers reporting comments to the moderators.
+    "report": {
+        "account": os.environ.get("RATE_LIMIT_REPORTS_PER_ACCOUNT", "10/h"),
+        "ip": os.environ.get("RATE_LIMIT_REPORTS_PER_IP", "30/h"),
     },
 }
 # Proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed; see docs/operating.md.

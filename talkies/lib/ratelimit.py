@@ -1,7 +1,8 @@
 """Limits on how fast one account, guest or network address may write, with errors readers can act on.
 
-django-ratelimit does the counting (fixed windows in Django's cache, so shared by every process through
-Redis when REDIS_URL is set). This module decides whose counters a request uses, reads the limits from
+django-ratelimit does the counting, in fixed windows in the cache settings.RATELIMIT_USE_CACHE names: Redis
+when REDIS_URL is set, else the database (lib/dbcounters.py), so every worker process and node counts the
+same attempts. This module decides whose counters a request uses, reads the limits from
 settings.RATE_LIMITS, and turns "too many" into a RateLimited error that says when to try again.
 
 The client address is REMOTE_ADDR unless that is a proxy listed in settings.TRUSTED_PROXIES; only then is
@@ -28,6 +29,9 @@ DOING = {
     "guest_token": "asking for guest tokens",
     "register": "creating accounts",
     "verification_email": "asking for confirmation emails",
+    "rating": "rating films",
+    "login": "trying to sign in",
+    "report": "reporting",
 }
 # When REMOTE_ADDR is empty (a proxy talking over a Unix socket) every request shares this counter.
 UNKNOWN_ADDRESS = "0.0.0.0"
