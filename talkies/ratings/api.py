@@ -13,6 +13,7 @@ from talkies.accounts.requests import SignedInRequest, SiteRequest
 from talkies.catalogue.models import Film
 from talkies.catalogue.selectors import film_by_slug
 from talkies.lib.api import READ_ERRORS, WRITE_ERRORS
+from talkies.lib.ratelimit import actor_key, enforce_rate_limit
 from talkies.lib.scoring import AudienceScore
 
 from .models import Rating
@@ -49,6 +50,7 @@ def put_my_rating(request: SignedInRequest, slug: str, payload: RatingIn) -> Rat
     """Rate the film, or change your rating: {"value": 3.5, "scale": 5} is stored as 7/10."""
     site = current_site(request)
     film = film_by_slug(slug)
+    enforce_rate_limit(request, "rating", actor=actor_key(user_id=request.auth.pk), field="value")
     value = rating_value_from_scale(payload.value, payload.scale)
     rating = rating_set(site=site, film=film, user=request.auth, value=value)
     return RatingChange.after(site, film, rating)
@@ -59,5 +61,6 @@ def delete_my_rating(request: SignedInRequest, slug: str) -> RatingChange:
     """Withdraw your rating. Succeeds when there was none, so a retried request is harmless."""
     site = current_site(request)
     film = film_by_slug(slug)
+    enforce_rate_limit(request, "rating", actor=actor_key(user_id=request.auth.pk), field="value")
     rating_remove(site=site, film=film, user=request.auth)
     return RatingChange.after(site, film, None)

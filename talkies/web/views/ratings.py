@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from talkies.accounts.requests import SiteRequest
 from talkies.catalogue.models import Film
 from talkies.lib.errors import ServiceError
+from talkies.lib.ratelimit import RateLimited, enforce_rate_limit
 from talkies.ratings.services import rating_remove, rating_set
 
 from ..display import rating_label
@@ -34,6 +35,7 @@ def film_rate(request: SiteRequest, slug: str) -> HttpResponse:
     else:
         value = form.cleaned_data["value"]
         try:
+            enforce_rate_limit(request, "rating", actor=request.actor.rate_key, field="value")
             rating_set(site=site, film=film, user=user, value=value)
         except ServiceError as error:
             messages.error(request, f"Your rating was not saved: {error.message}.")
@@ -48,8 +50,13 @@ def film_rating_remove(request: SiteRequest, slug: str) -> HttpResponse:
     user = request.actor.user
     if user is None:
         return redirect_to_login(back)
-    if rating_remove(site=current_site(request), film=film, user=user):
-        messages.success(request, f"Your rating of {film.title} was removed.")
+    try:
+        enforce_rate_limit(request, "rating", actor=request.actor.rate_key, field="value")
+    except RateLimited as error:
+        messages.error(request, f"Your rating was not removed: {error.message}.")
     else:
-        messages.info(request, f"You had not rated {film.title}.")
+        if rating_remove(site=current_site(request), film=film, user=user):
+            messages.success(request, f"Your rating of {film.title} was removed.")
+        else:
+            messages.info(request, f"You had not rated {film.title}.")
     return redirect(f"{back}#rate-{film.slug}")
