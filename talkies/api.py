@@ -17,15 +17,17 @@ from django.utils import timezone
 from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import HttpError, ValidationError
 
-from talkies.accounts.api_auth import current_site
+from talkies.accounts.api_auth import LoggedIn, current_site
 from talkies.catalogue.api import router as catalogue_router
 from talkies.catalogue.schemas import FilmDetailOut
 from talkies.catalogue.selectors import FilmDetail, film_by_slug, film_detail
 from talkies.comments.api import router as comments_router
+from talkies.embed.api import SiteApiKey
 from talkies.embed.api import router as embed_router
 from talkies.lib.api import READ_ERRORS, ErrorOut
 from talkies.lib.errors import ServiceError
 from talkies.lib.ratelimit import RateLimited
+from talkies.moderation.api import router as moderation_router
 from talkies.ratings.api import router as ratings_router
 from talkies.ratings.schemas import AudienceScoreOut
 from talkies.scorecard.selectors import FilmScorecard, film_scorecards
@@ -197,4 +199,6 @@ api.add_router("", ratings_router)
 api.add_router("", stories_router)
 api.add_router("", comments_router)
 api.add_router("", embed_router)
+# A site's API key first: LoggedIn refuses outright when there is no session (see its docstring).
+api.add_router("", moderation_router, auth=[SiteApiKey(), LoggedIn("moderate comments")])
 api.add_router("", fallback_router)  # last: it matches every path the others did not

@@ -130,9 +130,12 @@ def list_comments(
     thread = get_thread_for_site(site, thread_id)
     sort = query.sort or site.default_comment_sort
     hide_spoilers = query.spoilers == "hide"
-    page = thread_page(thread=thread, sort=sort, cursor=query.cursor, limit=query.limit, hide_spoilers=hide_spoilers)
+    who = reader(request, guest_token=guest_token)
+    page = thread_page(
+        thread=thread, sort=sort, cursor=query.cursor, limit=query.limit, hide_spoilers=hide_spoilers, viewer=who
+    )
     featured = [] if query.cursor else featured_comments(thread=thread, hide_spoilers=hide_spoilers)
-    read = reading(thread, reader(request, guest_token=guest_token))
+    read = reading(thread, who)
     return {
         "thread_id": thread.pk,
         "sort": page.sort,
@@ -175,10 +178,13 @@ def list_replies(
     the replies a thread page already showed.
     """
     comment = get_comment_for_site(current_site(request), comment_id)
-    page = replies_page(parent=comment, cursor=query.cursor, limit=query.limit, hide_spoilers=query.spoilers == "hide")
+    who = reader(request, guest_token=guest_token)
+    page = replies_page(
+        parent=comment, cursor=query.cursor, limit=query.limit, hide_spoilers=query.spoilers == "hide", viewer=who
+    )
     return {
         "comment_id": comment.pk,
-        "replies": reading(comment.thread, reader(request, guest_token=guest_token)).trees(page.nodes),
+        "replies": reading(comment.thread, who).trees(page.nodes),
         "next_cursor": page.next_cursor,
     }
 
@@ -190,14 +196,15 @@ def get_comment_context(
     """One comment where it sits, for a permalink: its top-level comment and the path down to it, then the
     first page of its own replies (`cursor` and `limit` page those)."""
     comment = get_comment_for_site(current_site(request), comment_id)
+    who = reader(request, guest_token=guest_token)
     context = comment_context(
-        comment=comment, cursor=query.cursor, limit=query.limit, hide_spoilers=query.spoilers == "hide"
+        comment=comment, cursor=query.cursor, limit=query.limit, hide_spoilers=query.spoilers == "hide", viewer=who
     )
     return {
         "thread_id": comment.thread_id,
         "comment_id": comment.pk,
         "path": [c.pk for c in context.path],
-        "root": reading(comment.thread, reader(request, guest_token=guest_token)).tree(context.root),
+        "root": reading(comment.thread, who).tree(context.root),
         "next_cursor": context.next_cursor,
     }
 

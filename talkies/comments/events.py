@@ -22,7 +22,9 @@ class ThreadEventKind(StrEnum):
     of events) and sent (live updates, webhook envelopes): never change one."""
 
     COMMENT_CREATED = "comment.created"
-    COMMENT_APPROVED = "comment.approved"  # a held comment let through (a moderation service announces it)
+    COMMENT_HELD = "comment.held"  # posted, but not published: pending, shadowed or rejected on arrival
+    COMMENT_APPROVED = "comment.approved"  # a held or rejected comment published by a moderator
+    COMMENT_REJECTED = "comment.rejected"  # a comment taken off the thread by a moderator
     COMMENT_EDITED = "comment.edited"
     COMMENT_REMOVED = "comment.removed"
     COMMENT_VOTED = "comment.voted"

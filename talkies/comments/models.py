@@ -47,8 +47,10 @@ class Comment(models.Model):
     class Status(models.TextChoices):
         APPROVED = "approved", "Approved"
         PENDING = "pending", "Pending moderation"
-        REJECTED = "rejected", "Rejected"
+        REJECTED = "rejected", "Rejected by a moderator"
         REMOVED = "removed", "Removed by its author"
+        # A shadow-banned author's comment: shown to its author as if published, to nobody else.
+        SHADOWED = "shadowed", "Shown only to its author"
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
@@ -78,6 +80,11 @@ class Comment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.APPROVED)
+    moderation_notice = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="What the author is told about a held or rejected comment (shown to them only).",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     upvotes = models.PositiveIntegerField(default=0)

@@ -20,8 +20,21 @@ from django.utils import timezone
 from talkies.accounts.actors import ANONYMOUS, Actor
 
 from .models import Comment, Thread
-from .permissions import can_edit_comment, can_remove_comment, can_report_comment, comment_editable_until
+from .permissions import (
+    can_edit_comment,
+    can_remove_comment,
+    can_report_comment,
+    comment_editable_until,
+    is_author,
+)
 from .selectors import CommentNode
+
+
+MODERATOR_PLACEHOLDER = "<p><em>This comment was removed by a moderator.</em></p>"
+_DEFAULT_NOTICES = {
+    Comment.Status.PENDING: "Your comment is waiting for a moderator: it is not shown to others yet.",
+    Comment.Status.REJECTED: "A moderator rejected your comment: it is not shown to others.",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +77,8 @@ class CommentRead:
     can_remove: bool = False
     can_report: bool = False
     editable_until: datetime.datetime | None = None
+    # Only for the comment's author: why it is not published (held for review, or rejected, and why).
+    moderation_notice: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,7 +102,14 @@ class Reading:
         """Reads only the comment's own columns and its selected author (and the thread, shared)."""
         # The predicates read comment.thread.site: share the loaded thread rather than a query per comment.
         comment.thread = self.thread
-        removed = comment.status == Comment.Status.REMOVED
+        own = self.actor.is_identified and is_author(self.actor, comment)
+        status = comment.status
+        body_html = comment.body_html
+        if status == Comment.Status.SHADOWED and own:
+            status = Comment.Status.APPROVED  # a shadow ban is one its author cannot see
+        elif status == Comment.Status.REJECTED and not own:
+            body_html = MODERATOR_PLACEHOLDER  # kept on the page only to hold up its replies
+        removed = status == Comment.Status.REMOVED or (status == Comment.Status.REJECTED and not own)
         author = comment.author
         read = CommentRead(
             id=comment.pk,
@@ -96,11 +118,11 @@ class Reading:
             depth=comment.depth,
             author_name=None if removed else comment.author_name,
             author_username=author.username if author is not None and not removed else None,
-            body_html=comment.body_html,
+            body_html=body_html,
             is_spoiler=comment.is_spoiler,
             has_inline_spoiler=comment.has_inline_spoiler,
             is_featured=comment.is_featured,
-            status=comment.status,
+            status=status,
             created_at=comment.created_at,
             edited_at=comment.edited_at,
             upvotes=comment.upvotes,
@@ -116,6 +138,8 @@ class Reading:
             read.can_remove = can_remove_comment(self.actor, comment)
             read.can_report = can_report_comment(self.actor, comment)
             read.editable_until = comment_editable_until(comment) if read.can_edit else None
+            if own and status in (Comment.Status.PENDING, Comment.Status.REJECTED):
+                read.moderation_notice = comment.moderation_notice or _DEFAULT_NOTICES[status]
         return read
 
     def tree(self, node: CommentNode) -> CommentRead:

@@ -47,7 +47,10 @@ class PublicCommentOut(BaseModel):
     is_spoiler: bool = Field(description="The whole comment stays hidden until the reader asks to see it")
     has_inline_spoiler: bool = Field(False, description="body_html hides part of its text as a spoiler")
     is_featured: bool = Field(False, description="Pinned above the thread by the site's editors")
-    status: str = Field(description="approved, pending, rejected, or removed (by its author)")
+    status: str = Field(
+        description="approved; or removed (by its author) or rejected (by a moderator), shown as a placeholder "
+        "while it has replies; or, to its author only, pending or rejected (see moderation_notice)"
+    )
     created_at: datetime.datetime
     edited_at: datetime.datetime | None
     upvotes: int
@@ -70,6 +73,9 @@ class CommentOut(PublicCommentOut):
     can_remove: bool = Field(description="You may remove it")
     can_report: bool = Field(description="You may report it to the moderators")
     editable_until: datetime.datetime | None = Field(description="When your edit window ends; null if you cannot edit")
+    moderation_notice: str | None = Field(
+        None, description="Your own comment only: why it is not published (waiting for a moderator, or rejected)"
+    )
 
 
 class CommentPageOut(BaseModel):

@@ -20,6 +20,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Greatest, Least, Power
 from django.utils import timezone
 
+from talkies.accounts.actors import ANONYMOUS, Actor
 from talkies.accounts.models import Site
 from talkies.catalogue.models import Film
 from talkies.catalogue.status import film_release_date
@@ -39,7 +40,11 @@ MAX_REPLIES_PAGE_SIZE = 100
 REPLIES_PREVIEW = 5
 NESTED_PREVIEW = 3
 
-VISIBLE = Q(status=Comment.Status.APPROVED) | Q(status=Comment.Status.REMOVED, reply_count__gt=0)
+VISIBLE = Q(status=Comment.Status.APPROVED) | Q(
+    status__in=[Comment.Status.REMOVED, Comment.Status.REJECTED], reply_count__gt=0
+)
+# Comments only their author sees, with the notice saying why (a shadowed one looks published to them).
+HELD = (Comment.Status.PENDING, Comment.Status.REJECTED, Comment.Status.SHADOWED)
 # The database-side twin of Comment.contains_spoilers, so "no spoilers" is a filter, not a loop.
 SPOILER_FREE = Q(is_spoiler=False, has_inline_spoiler=False)
 
@@ -141,9 +146,19 @@ def _reply_cursor(comment: Comment) -> str:
     return encode_cursor([comment.created_at.isoformat(), comment.pk])
 
 
-def _shown(thread_id: int, *, hide_spoilers: bool) -> QuerySet[Comment]:
-    """The thread's comments a reader may see, spoiler-free ones only when the reader asked for that."""
-    comments = Comment.objects.filter(VISIBLE, thread_id=thread_id)
+def _own_held(viewer: Actor) -> Q | None:
+    if viewer.user is not None:
+        return Q(author_id=viewer.user.pk, status__in=HELD)
+    if viewer.is_guest:
+        return Q(author=None, guest_key=viewer.guest_key, status__in=HELD)
+    return None
+
+
+def _shown(thread_id: int, *, hide_spoilers: bool, viewer: Actor = ANONYMOUS) -> QuerySet[Comment]:
+    """The thread's comments `viewer` may see: everyone's published ones, and the viewer's own held ones.
+    Spoiler-free ones only when the reader asked for that."""
+    own = _own_held(viewer)
+    comments = Comment.objects.filter(VISIBLE | own if own is not None else VISIBLE, thread_id=thread_id)
     return comments.filter(SPOILER_FREE) if hide_spoilers else comments
 
 
@@ -211,6 +226,7 @@ def thread_page(
     limit: int = 50,
     with_replies: bool = True,
     hide_spoilers: bool = False,
+    viewer: Actor = ANONYMOUS,
 ) -> ThreadPage:
     """One page of top-level comments (keyset on sort key + id), each with its first REPLIES_PREVIEW
     replies in posting order, nested. Three queries: top-level comments, replies, rating badges."""
@@ -219,7 +235,7 @@ def thread_page(
     if not 1 <= limit <= MAX_PAGE_SIZE:
         raise ServiceError("limit", f"limit must be from 1 to {MAX_PAGE_SIZE}, not {limit}")
     key, descending = _sort_key(sort)
-    roots = _with_sort_key(_shown(thread.pk, hide_spoilers=hide_spoilers).filter(parent=None), key)
+    roots = _with_sort_key(_shown(thread.pk, hide_spoilers=hide_spoilers, viewer=viewer).filter(parent=None), key)
     if cursor:
         value, last_id = _cursor_position(cursor, key)
         op = "lt" if descending else "gt"
@@ -237,7 +253,7 @@ def thread_page(
         # the first rows of one index range, and (parents being older than their replies) always a
         # connected tree whose every node shows a prefix of its replies.
         previews = _first_per_group(
-            _shown(thread.pk, hide_spoilers=hide_spoilers),
+            _shown(thread.pk, hide_spoilers=hide_spoilers, viewer=viewer),
             group="root",
             ids=[c.pk for c in page],
             per_group=REPLIES_PREVIEW,
@@ -249,13 +265,18 @@ def thread_page(
 
 
 def replies_page(
-    *, parent: Comment, cursor: str | None = None, limit: int = 20, hide_spoilers: bool = False
+    *,
+    parent: Comment,
+    cursor: str | None = None,
+    limit: int = 20,
+    hide_spoilers: bool = False,
+    viewer: Actor = ANONYMOUS,
 ) -> RepliesPage:
     """A page of `parent`'s direct replies, oldest first (keyset on created_at + id), each with its own
     first NESTED_PREVIEW replies. Two queries whatever the number of replies."""
     if not 1 <= limit <= MAX_REPLIES_PAGE_SIZE:
         raise ServiceError("limit", f"limit must be from 1 to {MAX_REPLIES_PAGE_SIZE}, not {limit}")
-    shown = _shown(parent.thread_id, hide_spoilers=hide_spoilers)
+    shown = _shown(parent.thread_id, hide_spoilers=hide_spoilers, viewer=viewer)
     replies = shown.filter(parent=parent)
     if cursor:
         created_at, last_id = _cursor_position(cursor, "created_at")
@@ -286,14 +307,25 @@ def _path_ids(comment: Comment) -> RawSQL:
     )
 
 
-def _is_shown(comment: Comment) -> bool:
-    return comment.status == Comment.Status.APPROVED or (
-        comment.status == Comment.Status.REMOVED and comment.reply_count > 0
-    )
+def _is_shown(comment: Comment, viewer: Actor = ANONYMOUS) -> bool:
+    if comment.status == Comment.Status.APPROVED:
+        return True
+    if comment.status in (Comment.Status.REMOVED, Comment.Status.REJECTED) and comment.reply_count > 0:
+        return True
+    if comment.status not in HELD:
+        return False
+    if viewer.user is not None:
+        return comment.author_id == viewer.user.pk
+    return viewer.is_guest and comment.author_id is None and comment.guest_key == viewer.guest_key
 
 
 def comment_context(
-    *, comment: Comment, cursor: str | None = None, limit: int = 20, hide_spoilers: bool = False
+    *,
+    comment: Comment,
+    cursor: str | None = None,
+    limit: int = 20,
+    hide_spoilers: bool = False,
+    viewer: Actor = ANONYMOUS,
 ) -> CommentContext:
     """`comment` where it sits in its thread: its top-level comment and the path down to it, then a page
     of its own replies. Four queries: the path, the replies, their replies, the top comment's badge.
@@ -302,10 +334,10 @@ def comment_context(
     as it is: NotFound, as for a comment that does not exist.
     """
     path = list(Comment.objects.filter(pk__in=_path_ids(comment)).select_related("author").order_by("depth"))
-    if not all(_is_shown(c) for c in path) or path[-1].pk != comment.pk:
+    if not all(_is_shown(c, viewer) for c in path) or path[-1].pk != comment.pk:
         raise NotFound("comment_id", f"no comment {comment.pk} to show")
     thread = comment.thread
-    replies = replies_page(parent=path[-1], cursor=cursor, limit=limit, hide_spoilers=hide_spoilers)
+    replies = replies_page(parent=path[-1], cursor=cursor, limit=limit, hide_spoilers=hide_spoilers, viewer=viewer)
 
     nodes = [CommentNode(c) for c in path]
     for upper, lower in itertools.pairwise(nodes):

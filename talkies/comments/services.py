@@ -15,6 +15,7 @@ from talkies.stories.models import Story
 
 from .events import ThreadEventKind, announce
 from .models import Comment, Thread, Vote
+from .screening import Draft, screen
 from .permissions import (
     can_comment_on_thread,
     can_edit_comment,
@@ -97,6 +98,8 @@ def comment_create(
                 "parent", f"replies nest at most {site.max_reply_depth} deep here: reply to an earlier comment"
             )
 
+    screening = screen(Draft(thread=thread, actor=actor, body=body, parent=parent, is_spoiler=is_spoiler))
+    published = screening.status == Comment.Status.APPROVED
     with transaction.atomic():
         comment = Comment.objects.create(
             thread=thread,
@@ -111,12 +114,20 @@ def comment_create(
             is_spoiler=is_spoiler,
             has_inline_spoiler=contains_inline_spoiler(body),
             created_at=created_at or timezone.now(),
+            status=screening.status,
+            moderation_notice=screening.notice,
         )
-        Thread.objects.filter(pk=thread.pk).update(comment_count=F("comment_count") + 1)
-        if parent is not None:
-            Comment.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
+        if published:
+            Thread.objects.filter(pk=thread.pk).update(comment_count=F("comment_count") + 1)
+            if parent is not None:
+                Comment.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
+        for callback in screening.after_save:
+            callback(comment)
         announce(
-            kind=ThreadEventKind.COMMENT_CREATED, site_id=thread.site_id, thread_id=thread.pk, comment_id=comment.pk
+            kind=ThreadEventKind.COMMENT_CREATED if published else ThreadEventKind.COMMENT_HELD,
+            site_id=thread.site_id,
+            thread_id=thread.pk,
+            comment_id=comment.pk,
         )
     return comment
 
@@ -166,7 +177,8 @@ def comment_remove(*, comment: Comment, actor: Actor | User) -> Comment:
         comment.body_html = REMOVED_PLACEHOLDER
         comment.body_source = ""
         comment.save(update_fields=["status", "body_html", "body_source"])
-        if comment.reply_count == 0:
+        # A held or rejected comment was never counted; a published one leaves the page without replies.
+        if is_visible(status, comment.reply_count) and comment.reply_count == 0:
             _uncount_hidden(comment)
         announce(
             kind=ThreadEventKind.COMMENT_REMOVED,
@@ -175,6 +187,99 @@ def comment_remove(*, comment: Comment, actor: Actor | User) -> Comment:
             comment_id=comment.pk,
         )
     return comment
+
+
+# Comments whose row is on the page: published ones, and removed or rejected ones kept as a placeholder
+# because they still have visible replies (see selectors.VISIBLE).
+PLACEHOLDER_STATUSES = (Comment.Status.REMOVED, Comment.Status.REJECTED)
+MODERATED_STATUSES = (Comment.Status.APPROVED, Comment.Status.PENDING, Comment.Status.REJECTED, Comment.Status.SHADOWED)
+
+
+def is_visible(status: str, reply_count: int) -> bool:
+    return status == Comment.Status.APPROVED or (status in PLACEHOLDER_STATUSES and reply_count > 0)
+
+
+def comment_set_status(*, comment: Comment, status: str, notice: str = "") -> Comment:
+    """A moderator's decision: publish (approved), hold (pending), reject, or shadow a comment.
+
+    The caller has checked the moderator may decide this (talkies.moderation.services does, with its
+    roles); this keeps the counters true whichever way the comment moves. A rejected comment with visible
+    replies stays on the page as a "removed by a moderator" placeholder holding them up, as a removed one
+    does; its text is kept, so a moderator can restore it. `notice` is what its author is told.
+    """
+    if status not in MODERATED_STATUSES:
+        raise ServiceError("status", f"a moderator cannot set a comment's status to {status!r}")
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.status == Comment.Status.REMOVED:
+            raise ServiceError("comment", "its author removed this comment: there is nothing to restore or decide")
+        was_visible = is_visible(locked.status, locked.reply_count)
+        now_visible = is_visible(status, locked.reply_count)
+        comment.status = locked.status = status
+        comment.moderation_notice = locked.moderation_notice = notice
+        comment.reply_count = locked.reply_count
+        locked.save(update_fields=["status", "moderation_notice"])
+        if was_visible and not now_visible:
+            _uncount_hidden(locked)
+        elif now_visible and not was_visible:
+            _count_shown(locked)
+        announce(
+            kind=ThreadEventKind.COMMENT_APPROVED if status == Comment.Status.APPROVED else ThreadEventKind.COMMENT_REJECTED,
+            site_id=comment.thread.site_id,
+            thread_id=comment.thread_id,
+            comment_id=comment.pk,
+        )
+    return comment
+
+
+def comment_set_spoiler(*, comment: Comment, is_spoiler: bool, body: str | None = None) -> Comment:
+    """A moderator marks a comment as a spoiler (or not), or rewrites its inline >!spoiler!< markup.
+
+    A moderator's `body` may differ from the author's only in spoiler markup: a moderator hides words,
+    never changes them. The caller has checked the moderator's role.
+    """
+    fields = ["is_spoiler"]
+    if body is not None:
+        body = _validated_body(comment.thread.site, body)
+        if _without_spoiler_markup(body) != _without_spoiler_markup(comment.body_source):
+            raise ServiceError(
+                "body", "a moderator may only add or move >!spoiler!< markers: the words must stay the author's"
+            )
+        comment.body_source = body
+        comment.body_html = render_markdown(body)
+        comment.has_inline_spoiler = contains_inline_spoiler(body)
+        fields += ["body_source", "body_html", "has_inline_spoiler"]
+    comment.is_spoiler = is_spoiler
+    with transaction.atomic():
+        comment.save(update_fields=fields)
+        announce(
+            kind=ThreadEventKind.COMMENT_EDITED,
+            site_id=comment.thread.site_id,
+            thread_id=comment.thread_id,
+            comment_id=comment.pk,
+        )
+    return comment
+
+
+def _without_spoiler_markup(body: str) -> str:
+    return " ".join(body.replace(">!", " ").replace("!<", " ").split())
+
+
+def _count_shown(comment: Comment) -> None:
+    """Put a comment that has just come onto the page into the thread's and its parent's counters: the
+    mirror of _uncount_hidden. A placeholder parent with no other visible reply comes back with it."""
+    shown = 1
+    parent_id = comment.parent_id
+    while parent_id is not None:
+        parent = Comment.objects.select_for_update().get(pk=parent_id)
+        was_visible = is_visible(parent.status, parent.reply_count)
+        parent.reply_count += 1
+        parent.save(update_fields=["reply_count"])
+        if was_visible:
+            break
+        shown += 1
+        parent_id = parent.parent_id
+    Thread.objects.filter(pk=comment.thread_id).update(comment_count=F("comment_count") + shown)
 
 
 def _uncount_hidden(comment: Comment) -> None:
@@ -190,7 +295,7 @@ def _uncount_hidden(comment: Comment) -> None:
         parent = Comment.objects.select_for_update().get(pk=parent_id)
         parent.reply_count -= 1
         parent.save(update_fields=["reply_count"])
-        if parent.status != Comment.Status.REMOVED or parent.reply_count > 0:
+        if is_visible(parent.status, parent.reply_count):
             break
         hidden += 1
         parent_id = parent.parent_id
@@ -249,6 +354,13 @@ def comment_set_featured(*, comment: Comment, user: User, featured: bool) -> Com
     """An editor or moderator pins a comment above the thread, or unpins it."""
     if not can_moderate_site(Actor.of(user), comment.thread.site):
         raise PermissionDenied("comment", "only this site's editors and moderators can feature comments")
+    return comment_feature(comment=comment, featured=featured, featured_by=user)
+
+
+def comment_feature(*, comment: Comment, featured: bool, featured_by: User | None) -> Comment:
+    """Pin or unpin a comment; the caller has checked the right to (comment_set_featured, or moderation's
+    roles, under which a site's API key may feature too: then `featured_by` is None)."""
+    user = featured_by
     if featured and comment.status != Comment.Status.APPROVED:
         raise ServiceError("comment", "only a published comment can be featured")
     with transaction.atomic():

@@ -114,7 +114,7 @@ def test_it_lists_comments_oldest_first_with_replies_nested(client, thread, read
         "id", "parent_id", "depth", "author_name", "body_html", "is_spoiler", "status", "created_at",
         "edited_at", "upvotes", "downvotes", "reply_count", "author_rating", "replies",
         "has_inline_spoiler", "is_featured", "more_replies", "more_replies_cursor",
-        "can_edit", "can_remove", "can_report", "editable_until",
+        "can_edit", "can_remove", "can_report", "editable_until", "moderation_notice",
     }  # fmt: skip
 
 

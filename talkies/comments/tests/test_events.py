@@ -38,7 +38,9 @@ def test_nothing_is_announced_when_the_transaction_does_not_commit(thread, reade
 def test_the_kinds_keep_the_names_stored_in_the_live_log_and_webhook_subscriptions():
     assert [kind.value for kind in ThreadEventKind] == [
         "comment.created",
+        "comment.held",
         "comment.approved",
+        "comment.rejected",
         "comment.edited",
         "comment.removed",
         "comment.voted",

@@ -214,11 +214,18 @@ def test_the_context_costs_the_same_queries_however_deep_the_comment(thread, top
     assert len(context.path) == 9
 
 
-def test_a_comment_under_a_rejected_comment_has_no_context(thread, top, second_reader):
+def test_a_comment_under_a_pending_comment_has_no_context(thread, top, second_reader):
     child = reply(top, second_reader, 1)
-    Comment.objects.filter(pk=top.pk).update(status=Comment.Status.REJECTED)
+    Comment.objects.filter(pk=top.pk).update(status=Comment.Status.PENDING)
     with pytest.raises(NotFound):
         comment_context(comment=Comment.objects.select_related("thread__site", "thread__film").get(pk=child.pk))
+
+
+def test_a_comment_under_a_rejected_comment_keeps_its_context_under_a_placeholder(thread, top, second_reader):
+    child = reply(top, second_reader, 1)
+    Comment.objects.filter(pk=top.pk).update(status=Comment.Status.REJECTED)
+    context = comment_context(comment=Comment.objects.select_related("thread__site", "thread__film").get(pk=child.pk))
+    assert [c.pk for c in context.path] == [top.pk, child.pk]
 
 
 # --- Through the API --------------------------------------------------------------------------------

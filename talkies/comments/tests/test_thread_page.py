@@ -6,7 +6,9 @@ import random
 import pytest
 from django.utils import timezone
 
+from talkies.accounts.actors import Actor
 from talkies.accounts.models import User
+from talkies.comments.read_models import reading
 from talkies.comments.models import Comment, Thread
 from talkies.comments.selectors import MAX_PAGE_SIZE, SORTS, thread_page
 from talkies.comments.services import comment_create, comment_remove
@@ -186,21 +188,30 @@ def test_replies_are_left_out_when_not_asked_for(thread, authors):
     assert node.replies == []
 
 
-def test_pending_and_rejected_comments_are_not_shown(thread, authors):
-    shown = post(thread, authors[0], minutes_ago=3)
-    pending = post(thread, authors[1], minutes_ago=2)
-    rejected = post(thread, authors[2], minutes_ago=1)
+def test_pending_and_rejected_comments_are_not_shown_and_a_rejected_one_with_replies_is_a_placeholder(thread, authors):
+    shown = post(thread, authors[0], minutes_ago=4)
+    pending = post(thread, authors[1], minutes_ago=3)
+    rejected = post(thread, authors[2], minutes_ago=2)
+    rejected_with_reply = post(thread, authors[5], minutes_ago=1)
     pending_reply = post(thread, authors[3], parent=shown)
-    reply_under_rejected = post(thread, authors[4], parent=rejected)
+    reply_under_rejected = post(thread, authors[4], parent=rejected_with_reply)
     Comment.objects.filter(pk__in=[pending.pk, pending_reply.pk]).update(status=Comment.Status.PENDING)
-    Comment.objects.filter(pk=rejected.pk).update(status=Comment.Status.REJECTED)
+    Comment.objects.filter(pk__in=[rejected.pk, rejected_with_reply.pk]).update(status=Comment.Status.REJECTED)
+    Comment.objects.filter(pk=rejected.pk).update(reply_count=0)
 
     nodes = thread_page(thread=thread, sort="old").nodes
 
-    assert [node.comment for node in nodes] == [shown]
+    assert [node.comment for node in nodes] == [shown, rejected_with_reply]
     assert nodes[0].replies == []
-    shown_ids = {node.comment.pk for node in nodes}
-    assert reply_under_rejected.pk not in shown_ids  # hidden along with the comment it answers
+    # The rejected comment holds up its reply, as a removed one does; readers see a placeholder for it.
+    assert [reply.comment for reply in nodes[1].replies] == [reply_under_rejected]
+    read = reading(thread).tree(nodes[1])
+    assert "removed by a moderator" in read.body_html and read.author_name is None
+    # Its author sees their own held comments, each with why it is held.
+    mine = thread_page(thread=thread, sort="old", viewer=Actor.of(authors[1])).nodes
+    assert pending in [node.comment for node in mine]
+    own = reading(thread, Actor.of(authors[1])).comment(next(n.comment for n in mine if n.comment == pending))
+    assert own.status == "pending" and "moderator" in (own.moderation_notice or "")
 
 
 def test_a_removed_comment_without_replies_disappears(thread, authors):

@@ -94,7 +94,14 @@ def render_story(
     featured: list[CommentView] = []
     next_cursor, thread_error = None, ""
     if thread is not None:
-        load_page = partial(thread_page, thread=thread, sort=sort, limit=COMMENTS_PER_PAGE, hide_spoilers=hide_spoilers)
+        load_page = partial(
+            thread_page,
+            thread=thread,
+            sort=sort,
+            limit=COMMENTS_PER_PAGE,
+            hide_spoilers=hide_spoilers,
+            viewer=request.actor,
+        )
         try:
             page = load_page(cursor=cursor or None)
         except ServiceError as error:  # a stale or edited cursor: show the first page and say why
@@ -207,7 +214,9 @@ def comment_permalink(request: SiteRequest, slug: str, pk: int) -> HttpResponse:
     comment.thread = thread
     hide_spoilers = _hides_spoilers(request.GET)
     cursor = request.GET.get("cursor") or None
-    load_context = partial(comment_context, comment=comment, limit=REPLIES_PER_PAGE, hide_spoilers=hide_spoilers)
+    load_context = partial(
+        comment_context, comment=comment, limit=REPLIES_PER_PAGE, hide_spoilers=hide_spoilers, viewer=request.actor
+    )
     try:
         context = load_context(cursor=cursor)
     except NotFound as error:
