@@ -20,7 +20,12 @@ class RegisterForm(UserCreationForm):
 
 class AccountSettingsForm(forms.ModelForm):
     notify_replies = forms.BooleanField(required=False, label=NOTIFY_LABEL, help_text=NOTIFY_HELP)
+    notify_moderation = forms.BooleanField(
+        required=False,
+        label="Email me when a moderator holds or rejects one of my comments",
+        help_text="You always see why on the page, beside the comment.",
+    )
 
     class Meta:
         model = User
-        fields = ("notify_replies",)
+        fields = ("notify_replies", "notify_moderation")

@@ -13,6 +13,9 @@ class User(AbstractUser):
     notify_replies = models.BooleanField(
         default=False, help_text="Email me when someone replies to or mentions me (opt-in; one-click unsubscribe)."
     )
+    notify_moderation = models.BooleanField(
+        default=False, help_text="Email me when a moderator holds or rejects one of my comments (opt-in)."
+    )
 
     def __str__(self) -> str:
         return self.public_name

@@ -29,12 +29,19 @@ from .permissions import (
 )
 from .selectors import CommentNode
 
-
 MODERATOR_PLACEHOLDER = "<p><em>This comment was removed by a moderator.</em></p>"
 _DEFAULT_NOTICES = {
     Comment.Status.PENDING: "Your comment is waiting for a moderator: it is not shown to others yet.",
     Comment.Status.REJECTED: "A moderator rejected your comment: it is not shown to others.",
 }
+
+
+def moderation_notice_for(comment: Comment) -> str | None:
+    """What a held or rejected comment's author is told about it (None for a published one, and for a
+    shadowed one: a shadow ban is one its author cannot see)."""
+    if comment.status not in _DEFAULT_NOTICES:
+        return None
+    return comment.moderation_notice or _DEFAULT_NOTICES[comment.status]
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,8 +145,8 @@ class Reading:
             read.can_remove = can_remove_comment(self.actor, comment)
             read.can_report = can_report_comment(self.actor, comment)
             read.editable_until = comment_editable_until(comment) if read.can_edit else None
-            if own and status in (Comment.Status.PENDING, Comment.Status.REJECTED):
-                read.moderation_notice = comment.moderation_notice or _DEFAULT_NOTICES[status]
+            if own:
+                read.moderation_notice = moderation_notice_for(comment)
         return read
 
     def tree(self, node: CommentNode) -> CommentRead:

@@ -8,8 +8,10 @@ class LiveConfig(AppConfig):
 
     def ready(self) -> None:
         from talkies.comments.events import thread_changed
+        from talkies.moderation.events import moderation_changed
 
-        from .publisher import record_thread_event
+        from .publisher import record_moderation_event, record_thread_event
 
         # dispatch_uid: ready() can run twice (tests, autoreload) and an event must be recorded once.
         thread_changed.connect(record_thread_event, dispatch_uid="talkies.live.record_thread_event")
+        moderation_changed.connect(record_moderation_event, dispatch_uid="talkies.live.record_moderation_event")

@@ -197,7 +197,7 @@ class Broker:
                 in_db_thread, self._events_after, cursor.last_id, cursor.gaps(time.monotonic())
             )
             for event in cursor.advance(events, time.monotonic()):
-                for subscription in self._subscriptions.get(event.thread_id, ()):
+                for subscription in self._subscriptions.get(event.channel or event.thread_id, ()):
                     subscription.offer(event)
 
     async def _retrying(self, in_db_thread: Callable[..., Any], function: Callable[..., T], *args: Any) -> T:

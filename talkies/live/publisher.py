@@ -4,10 +4,12 @@ import logging
 import time
 
 from talkies.comments.events import ThreadEvent
+from talkies.moderation.events import ModerationEvent
 
 from . import redis_doorbell
 from .broker import wake_local_brokers
 from .log import prune_events, record_event
+from .log import record_moderation_event as record_moderation_event_row
 from .payloads import event_payload
 
 logger = logging.getLogger(__name__)
@@ -35,6 +37,23 @@ def record_thread_event(event: ThreadEvent) -> None:
     wake_local_brokers()
     redis_doorbell.ring(row.pk)
     _prune_now_and_then()
+
+
+def record_moderation_event(event: ModerationEvent) -> None:
+    """Log a queue arrival for the site's open moderation screens: ids only, never the comment itself
+    (a screen fetches the item through its moderator's session)."""
+    try:
+        row = record_moderation_event_row(
+            site_id=event.site_id,
+            thread_id=event.thread_id,
+            kind=f"moderation.{event.queue}",
+            payload={"comment_id": event.comment_id, "queue": event.queue},
+        )
+    except Exception:
+        logger.exception("live updates: could not record a moderation event for comment %s", event.comment_id)
+        return
+    wake_local_brokers()
+    redis_doorbell.ring(row.pk)
 
 
 def _prune_now_and_then() -> None:

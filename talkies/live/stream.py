@@ -13,7 +13,8 @@ log still holds; the page then offers to reload rather than show a thread with h
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from functools import partial
 
 from asgiref.sync import sync_to_async
 from django.db import connection
@@ -56,16 +57,37 @@ def _missed_events(*, thread_id: int, after_id: int | None, after_version: int |
 
 
 async def thread_stream(*, thread_id: int, after_id: int | None, after_version: int | None) -> AsyncIterator[bytes]:
-    """The SSE byte stream for one page of thread `thread_id`. Ends when the client goes away.
+    """The SSE byte stream for one page of thread `thread_id`. Ends when the client goes away."""
+    missed = partial(_missed_events, thread_id=thread_id, after_id=after_id, after_version=after_version)
+    async for chunk in _stream(channel=thread_id, load_missed=missed):
+        yield chunk
 
-    Subscribes before reading what the page missed, so an event logged in between comes through one
+
+def _missed_moderation_events(*, site_id: int, after_id: int | None) -> list[StreamEvent] | None:
+    try:
+        if after_id is not None:
+            oldest = log.oldest_event_id()
+            if oldest is not None and after_id + 1 < oldest:
+                return None
+        return log.moderation_events_after(site_id=site_id, after_id=after_id)
+    finally:
+        connection.close()
+
+
+async def moderation_stream(*, site_id: int, after_id: int | None) -> AsyncIterator[bytes]:
+    """The SSE byte stream of a site's moderation screen: an event for each comment entering a queue."""
+    missed = partial(_missed_moderation_events, site_id=site_id, after_id=after_id)
+    async for chunk in _stream(channel=log.moderation_channel(site_id), load_missed=missed):
+        yield chunk
+
+
+async def _stream(*, channel: int, load_missed: Callable[[], list[StreamEvent] | None]) -> AsyncIterator[bytes]:
+    """Subscribes before reading what the page missed, so an event logged in between comes through one
     or the other (or both: replayed ids are not sent twice). The first bytes (`retry:`) are sent once
-    subscribed: from then on, every new event of the thread reaches this stream.
+    subscribed: from then on, every new event of the channel reaches this stream.
     """
-    async with subscribe(thread_id) as subscription:
-        missed = await sync_to_async(_missed_events)(
-            thread_id=thread_id, after_id=after_id, after_version=after_version
-        )
+    async with subscribe(channel) as subscription:
+        missed = await sync_to_async(load_missed)()
         yield f"retry: {RECONNECT_DELAY_MS}\n\n".encode()
         if missed is None:
             yield sse_reload("This conversation has changed more than can be caught up: reload to see it.")

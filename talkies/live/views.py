@@ -1,13 +1,15 @@
 """GET /live/threads/<id>/: a thread's live events, as Server-Sent Events."""
 
+from asgiref.sync import sync_to_async
 from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
 from talkies.comments.api import visible_threads_q
 from talkies.comments.models import Thread
+from talkies.moderation.permissions import Moderator, can_moderate_comments
 
-from .stream import thread_stream
+from .stream import moderation_stream, thread_stream
 
 
 @require_GET
@@ -35,6 +37,28 @@ async def thread_events(request: HttpRequest, thread_id: int) -> HttpResponseBas
     response = StreamingHttpResponse(stream, content_type="text/event-stream; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     # nginx buffers proxied responses by default, which would hold events back until a buffer fills.
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+@require_GET
+async def moderation_events(request: HttpRequest) -> HttpResponseBase:
+    """Stream this site's moderation arrivals to a moderator's screen: `moderation.pending` and
+    `moderation.reported` events carrying a comment id. Refused (403) to anyone who may not moderate."""
+    site = getattr(request, "site", None)
+    if site is None:
+        raise Http404("No publication is set up yet.")
+    user = await request.auser()
+    moderator = await sync_to_async(Moderator.of_user)(user if user.is_authenticated else None, site)  # type: ignore[arg-type]
+    if not can_moderate_comments(moderator, site):
+        return HttpResponse("Only this site's moderators may follow its queues.", status=403, content_type="text/plain")
+    if not isinstance(request, ASGIRequest):
+        return HttpResponse(status=204, headers={"X-Talkies-Live": "off: serve with `talkies serve` (ASGI)"})
+    after_id = _whole_number(request.headers.get("Last-Event-ID") or request.GET.get("since"))
+    response = StreamingHttpResponse(
+        moderation_stream(site_id=site.pk, after_id=after_id), content_type="text/event-stream; charset=utf-8"
+    )
+    response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
     return response
 

@@ -10,6 +10,7 @@ audit entry in the rule's name.
 import re
 from typing import TYPE_CHECKING
 
+from django.db import transaction
 from django.db.models import Q
 
 from talkies.comments.models import Comment
@@ -18,6 +19,7 @@ from talkies.lib.errors import PermissionDenied
 
 from .events import ModerationEvent, ModerationEventKind, moderation_changed
 from .models import PremoderationRule, QueueEntry
+from .notifications import email_author_about
 from .services import audit, refusal_for, standing_of
 
 if TYPE_CHECKING:
@@ -105,6 +107,8 @@ def screen_new_comment(draft: Draft) -> Screening:
                 reason="; ".join(str(f.get("detail", "")) for f in flags)[:500],
                 status_after=comment.status,
             )
+        if comment.status in (Comment.Status.PENDING, Comment.Status.REJECTED) and comment.author_id:
+            transaction.on_commit(lambda: email_author_about(comment))
         queue = "pending" if comment.status == Comment.Status.PENDING else "reported" if reported else ""
         if queue:
             moderation_changed.send_on_commit(

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Count, Min, Q, QuerySet
 
+from talkies.accounts.actors import Actor
 from talkies.accounts.models import Site, User
 from talkies.comments.models import Comment
 from talkies.lib.cursors import decode_cursor, encode_cursor
@@ -206,6 +207,14 @@ def queue_item(*, site: Site, comment: Comment) -> QueueItem:
     _attach_reports([item])
     _attach_histories(site, [item])
     return item
+
+
+def reported_by(*, actor: Actor, comment_ids: list[int]) -> set[int]:
+    """Which of these comments `actor` has reported (one query; none for an anonymous reader)."""
+    if not comment_ids or not actor.is_identified:
+        return set()
+    mine = Q(reporter=actor.user) if actor.user is not None else Q(reporter=None, reporter_guest_key=actor.guest_key)
+    return set(Report.objects.filter(mine, comment_id__in=comment_ids).values_list("comment_id", flat=True))
 
 
 def audit_for_comment(*, site: Site, comment_id: int, limit: int = 50) -> list[AuditEntry]:

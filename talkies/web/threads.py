@@ -19,10 +19,14 @@ from talkies.comments.permissions import (
     can_comment_on_thread,
     can_edit_comment,
     can_remove_comment,
+    can_report_comment,
     can_vote_on_comment,
+    is_author,
     thread_is_open,
 )
+from talkies.comments.read_models import MODERATOR_PLACEHOLDER, moderation_notice_for
 from talkies.comments.selectors import CommentContext, CommentNode
+from talkies.moderation.selectors import reported_by
 
 from .selectors import user_votes
 
@@ -45,6 +49,11 @@ class CommentView:
     can_remove: bool = False
     can_vote: bool = False
     can_feature: bool = False
+    can_report: bool = False
+    reported: bool = False  # the reader has reported it
+    # The reader's own comment only: why it is not published (held for a moderator, or rejected).
+    notice: str = ""
+    is_own: bool = False
     # Collapsed behind "May contain spoilers" by the site's spoiler shield, whatever its author said.
     shielded: bool = False
     # The comment a permalink points at: highlighted, scrolled to and focused.
@@ -58,7 +67,15 @@ class CommentView:
 
     @property
     def is_removed(self) -> bool:
-        return self.comment.status == Comment.Status.REMOVED
+        """Shown as a placeholder: removed by its author, or (to anyone but its author) by a moderator."""
+        status = self.comment.status
+        return status == Comment.Status.REMOVED or (status == Comment.Status.REJECTED and not self.is_own)
+
+    @property
+    def body_html(self) -> str:
+        if self.comment.status == Comment.Status.REJECTED and not self.is_own:
+            return MODERATOR_PLACEHOLDER
+        return self.comment.body_html
 
     @property
     def hides_body(self) -> bool:
@@ -86,6 +103,7 @@ class ThreadViews:
     can_moderate: bool = False
     shield: bool = False
     votes: dict[int, int] = field(default_factory=dict)
+    reported: set[int] = field(default_factory=set)
     may_post: bool = field(init=False)
 
     def __post_init__(self) -> None:
@@ -106,6 +124,7 @@ class ThreadViews:
             # query per comment.
             comment.thread = self.thread
         self.votes = user_votes(actor=self.actor, comment_ids=[c.pk for c in comments])
+        self.reported = reported_by(actor=self.actor, comment_ids=[c.pk for c in comments])
 
     def tree(self, nodes: list[CommentNode]) -> list[CommentView]:
         return [self.view(node, level=0) for node in nodes]
@@ -123,9 +142,14 @@ class ThreadViews:
             can_remove=can_remove_comment(self.actor, comment),
             can_vote=can_vote_on_comment(self.actor, comment),
             can_feature=approved and self.can_moderate,
+            can_report=can_report_comment(self.actor, comment),
+            reported=comment.pk in self.reported,
+            is_own=self.actor.is_identified and is_author(self.actor, comment),
             shielded=self.shield,
             permalink=self.permalink(comment, None),
         )
+        if view.is_own:
+            view.notice = moderation_notice_for(comment) or ""
         if not with_replies:
             return view
         if level + 1 >= MAX_LEVELS:

@@ -19,6 +19,7 @@ from .comment_actions import (
     comment_feature_view,
     comment_post,
     comment_remove_view,
+    comment_report_view,
     comment_vote_view,
     thread_close_view,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "comment_permalink",
     "comment_post",
     "comment_remove_view",
+    "comment_report_view",
     "comment_vote_view",
     "film_detail",
     "film_rate",

@@ -30,6 +30,7 @@ from talkies.comments.services import (
 )
 from talkies.lib.errors import ServiceError
 from talkies.lib.ratelimit import enforce_rate_limit
+from talkies.moderation.services import comment_report
 from talkies.stories.models import Story
 
 from ..forms import CommentEditForm, CommentForm, VoteForm
@@ -180,6 +181,16 @@ def comment_remove_view(action: CommentAction) -> HttpResponse:
     # A removed comment with replies stays as a placeholder; without replies it is gone from the page.
     anchor = f"comment-{comment.pk}" if comment.reply_count else "comments"
     return redirect(f"{action.back}#{anchor}")
+
+
+@require_POST
+@comment_action(refused=lambda request: "Your report was not sent", rate_limit=("report", "reason"))
+def comment_report_view(action: CommentAction) -> HttpResponse:
+    """A reader reports a comment to the moderators, with a reason."""
+    post = action.request.POST
+    comment_report(comment=action.comment, actor=action.actor, reason=post.get("reason", ""), text=post.get("text", ""))
+    messages.success(action.request, "Thank you: the moderators will look at that comment.")
+    return action.back_to_comment()
 
 
 @require_POST

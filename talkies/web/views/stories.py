@@ -22,6 +22,7 @@ from talkies.comments.selectors import (
     thread_page,
 )
 from talkies.lib.errors import NotFound, ServiceError
+from talkies.moderation.models import Report
 from talkies.scorecard.selectors import film_scorecards
 from talkies.stories.models import Story
 
@@ -194,6 +195,7 @@ class _ThreadReading:
             "can_moderate": self.can_moderate,
             "story_feed_url": reverse("feed-story", kwargs={"slug": self.story.slug}),
             "as_guest": self.as_guest,
+            "report_reasons": Report.Reason.choices,
             "guest_name": remembered_name(self.request) if self.as_guest else "",
         }
 

@@ -1,0 +1,304 @@
+"""The moderation screen, /moderate/: the site's queues, one comment's record, one author's record.
+
+Server-rendered and complete without JavaScript: every action is a form that POSTs and comes back to
+the queue where it was. With JavaScript (talkies/static/talkies/moderate.js) the same forms are sent in
+the background, items leave the list as they are decided, j/k/a/r/f/b/? work, and new items arrive
+over the live stream. Every action goes through talkies.moderation.services, as the API's and the
+admin's do.
+"""
+
+import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from talkies.accounts.models import User
+from talkies.accounts.requests import SiteRequest
+from talkies.catalogue.models import Film
+from talkies.lib.errors import ServiceError
+from talkies.moderation.models import AuthorStanding, Report
+from talkies.moderation.permissions import Moderator, can_moderate_comments, can_sanction_authors
+from talkies.moderation.selectors import (
+    QUEUE_LABELS,
+    Queue,
+    QueueFilter,
+    audit_for_author,
+    audit_for_comment,
+    author_histories,
+    queue_counts,
+    queue_item,
+    queue_page,
+)
+from talkies.moderation.services import (
+    AUTHOR_ACTIONS,
+    COMMENT_ACTIONS,
+    comment_for_site,
+    moderate_author,
+    moderate_comment,
+    moderate_comments,
+    standing_of,
+)
+from talkies.stories.models import Story
+
+from .common import current_site, safe_next
+
+PER_PAGE = 25
+SUSPENSIONS = {"1d": datetime.timedelta(days=1), "7d": datetime.timedelta(days=7), "30d": datetime.timedelta(days=30)}
+
+
+def _moderator_or_refusal(request: SiteRequest) -> Moderator | HttpResponse:
+    site = current_site(request)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    moderator = Moderator.of_user(request.user, site)  # type: ignore[arg-type]
+    if not can_moderate_comments(moderator, site):
+        return render(request, "web/moderate/refused.html", status=403)
+    return moderator
+
+
+def _wants_json(request: SiteRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _whole(value: str | None) -> int | None:
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 12 else None
+
+
+def moderate_queue(request: SiteRequest) -> HttpResponse:
+    """GET /moderate/?queue=pending&order=newest&story=&film=&author=&cursor=: one page of a queue."""
+    moderator = _moderator_or_refusal(request)
+    if isinstance(moderator, HttpResponse):
+        return moderator
+    site = moderator.site
+    queue = request.GET.get("queue") or Queue.PENDING
+    order = request.GET.get("order") or "newest"
+    filters = QueueFilter(
+        story_id=_whole(request.GET.get("story")),
+        film_id=_whole(request.GET.get("film")),
+        author_id=_author_id(request.GET.get("author", "")),
+    )
+    error = ""
+    try:
+        page = queue_page(
+            site=site, queue=queue, order=order, filters=filters, cursor=request.GET.get("cursor"), limit=PER_PAGE
+        )
+    except ServiceError as refused:
+        error = refused.message
+        queue, order = Queue.PENDING, "newest"
+        page = queue_page(site=site, queue=queue, order=order, filters=filters, limit=PER_PAGE)
+    base = {
+        key: value
+        for key, value in {
+            "queue": page.queue,
+            "order": order,
+            "story": request.GET.get("story", ""),
+            "film": request.GET.get("film", ""),
+            "author": request.GET.get("author", ""),
+        }.items()
+        if value
+    }
+    here = f"{request.path}?{urlencode(base)}"
+    if request.GET.get("cursor"):
+        here += "&" + urlencode({"cursor": request.GET["cursor"]})
+    counts = queue_counts(site)
+    context = {
+        "moderator": moderator,
+        "page": page,
+        "queue": page.queue,
+        "queue_label": QUEUE_LABELS[page.queue],
+        "tabs": [(q, QUEUE_LABELS[q], counts[q], f"{request.path}?{urlencode({**base, 'queue': q})}") for q in Queue],
+        "order": order,
+        "orders": [
+            ("newest", "Newest first", f"{request.path}?{urlencode({**base, 'order': 'newest'})}"),
+            ("reported", "Most reported first", f"{request.path}?{urlencode({**base, 'order': 'reported'})}"),
+        ],
+        "filters": base,
+        "stories": Story.objects.filter(site=site).order_by("-published_at", "-id").only("id", "title")[:200],
+        "films": Film.objects.filter(threads__site=site).distinct().order_by("title").only("id", "title")[:300],
+        "next_url": f"{request.path}?{urlencode({**base, 'cursor': page.next_cursor})}" if page.next_cursor else "",
+        "first_url": f"{request.path}?{urlencode(base)}" if request.GET.get("cursor") else "",
+        "here": here,
+        "error": error,
+        "can_sanction": can_sanction_authors(moderator, site),
+        "report_reasons": dict(Report.Reason.choices),
+        "live_site": site.pk,
+    }
+    return render(request, "web/moderate/queue.html", context)
+
+
+def _author_id(value: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return int(value)
+    return User.objects.filter(username__iexact=value).values_list("pk", flat=True).first() or 0
+
+
+def moderate_item(request: SiteRequest, pk: int) -> HttpResponse:
+    """One comment as the queue shows it, with its whole audit log. Also the fragment moderate.js
+    inserts when an item arrives live (?fragment=1)."""
+    moderator = _moderator_or_refusal(request)
+    if isinstance(moderator, HttpResponse):
+        return moderator
+    site = moderator.site
+    try:
+        comment = comment_for_site(site, pk)
+    except ServiceError as error:
+        raise Http404(error.message) from error
+    item = queue_item(site=site, comment=comment)
+    context = {
+        "moderator": moderator,
+        "item": item,
+        "here": request.GET.get("next") or request.path,
+        "can_sanction": can_sanction_authors(moderator, site),
+        "report_reasons": dict(Report.Reason.choices),
+        "audit": audit_for_comment(site=site, comment_id=comment.pk),
+    }
+    if request.GET.get("fragment"):
+        return render(request, "web/moderate/item.html", context)
+    return render(request, "web/moderate/comment.html", context)
+
+
+def moderate_author_page(request: SiteRequest, user_id: int) -> HttpResponse:
+    """One author's record on this site: history, standing, every action about them, and the sanctions."""
+    moderator = _moderator_or_refusal(request)
+    if isinstance(moderator, HttpResponse):
+        return moderator
+    site = moderator.site
+    author = get_object_or_404(User, pk=user_id)
+    context = {
+        "moderator": moderator,
+        "author": author,
+        "history": author_histories(site, {author.pk}).get(author.pk),
+        "standing": standing_of(site=site, user=author),
+        "standing_notes": standing_summary(standing_of(site=site, user=author)),
+        "audit": audit_for_author(site=site, user_id=author.pk),
+        "can_sanction": can_sanction_authors(moderator, site),
+        "queue_url": f"/moderate/?{urlencode({'queue': 'unmoderated', 'author': author.pk})}",
+        "now": timezone.now(),
+    }
+    return render(request, "web/moderate/author.html", context)
+
+
+@require_POST
+def moderate_comment_action(request: SiteRequest, pk: int) -> HttpResponse:
+    """POST /moderate/comments/<pk>/: action=approve|reject|… with reason (and body for edit_spoilers)."""
+    moderator = _moderator_or_refusal(request)
+    if isinstance(moderator, HttpResponse):
+        return moderator
+    back = safe_next(request, "/moderate/")
+    action = request.POST.get("action", "")
+    try:
+        comment = comment_for_site(moderator.site, pk)
+        moderate_comment(
+            comment=comment,
+            moderator=moderator,
+            action=action,
+            reason=request.POST.get("reason", ""),
+            body=request.POST.get("body") if action == "edit_spoilers" else None,
+        )
+    except ServiceError as error:
+        return _answer(request, back, ok=False, message=f"Comment {pk}: {error.message}.", field=error.field)
+    return _answer(request, back, ok=True, message=f"Comment {pk}: {_DONE.get(action, action)}.", comment_id=pk)
+
+
+_DONE = {
+    "approve": "approved",
+    "reject": "rejected",
+    "remove": "removed",
+    "restore": "restored",
+    "feature": "featured",
+    "unfeature": "no longer featured",
+    "mark_spoiler": "marked as a spoiler",
+    "unmark_spoiler": "no longer marked as a spoiler",
+    "edit_spoilers": "spoiler markup saved",
+}
+assert set(_DONE) == set(COMMENT_ACTIONS)
+
+
+@require_POST
+def moderate_bulk_action(request: SiteRequest) -> HttpResponse:
+    """POST /moderate/bulk/: the same action on the selected comments (comment_ids)."""
+    moderator = _moderator_or_refusal(request)
+    if isinstance(moderator, HttpResponse):
+        return moderator
+    back = safe_next(request, "/moderate/")
+    ids = [int(i) for i in request.POST.getlist("comment_ids") if i.isascii() and i.isdigit()][:100]
+    if not ids:
+        return _answer(request, back, ok=False, message="Select at least one comment first.", field="comment_ids")
+    action = request.POST.get("action", "")
+    try:
+        comments = [comment_for_site(moderator.site, i) for i in dict.fromkeys(ids)]
+        outcome = moderate_comments(
+            comments=comments, moderator=moderator, action=action, reason=request.POST.get("reason", "")
+        )
+    except ServiceError as error:
+        return _answer(request, back, ok=False, message=error.message, field=error.field)
+    message = f"{len(outcome.done)} comment(s) {_DONE.get(action, action)}."
+    if outcome.failed:
+        message += " Not done: " + "; ".join(f"{i}: {why}" for i, why in outcome.failed.items())
+    return _answer(request, back, ok=not outcome.failed, message=message, done=outcome.done)
+
+
+@require_POST
+def moderate_author_action(request: SiteRequest, user_id: int) -> HttpResponse:
+    """POST /moderate/authors/<user_id>/: action=ban|suspend|shadow_ban|premoderate|trust (and their undoing)."""
+    moderator = _moderator_or_refusal(request)
+    if isinstance(moderator, HttpResponse):
+        return moderator
+    back = safe_next(request, f"/moderate/authors/{user_id}/")
+    author = get_object_or_404(User, pk=user_id)
+    action = request.POST.get("action", "")
+    until = None
+    if action == "suspend":
+        length = SUSPENSIONS.get(request.POST.get("length", ""))
+        if length is None:
+            return _answer(request, back, ok=False, message="Choose how long the suspension lasts.", field="length")
+        until = timezone.now() + length
+    if action not in AUTHOR_ACTIONS:
+        return _answer(request, back, ok=False, message=f"There is no action “{action}”.", field="action")
+    try:
+        moderate_author(
+            site=moderator.site,
+            moderator=moderator,
+            action=action,
+            user=author,
+            reason=request.POST.get("reason", ""),
+            until=until,
+        )
+    except ServiceError as error:
+        return _answer(request, back, ok=False, message=error.message, field=error.field)
+    return _answer(request, back, ok=True, message=f"{author.public_name}: {action.replace('_', ' ')} done.")
+
+
+def _answer(request: SiteRequest, back: str, *, ok: bool, message: str, **extra: Any) -> HttpResponse:
+    """JSON for moderate.js (which asked for it), else a message and a redirect back to the queue."""
+    if _wants_json(request):
+        return JsonResponse({"ok": ok, "message": message, **extra}, status=200 if ok else 400)
+    (messages.success if ok else messages.error)(request, message)
+    return redirect(back)
+
+
+def standing_summary(standing: AuthorStanding | None) -> list[str]:
+    if standing is None:
+        return []
+    now = timezone.now()
+    notes = []
+    if standing.is_banned:
+        notes.append("banned")
+    if standing.suspended_until and standing.suspended_until > now:
+        notes.append(f"suspended until {standing.suspended_until:%Y-%m-%d %H:%M}")
+    if standing.is_shadow_banned:
+        notes.append("shadow-banned")
+    if standing.always_premoderate:
+        notes.append("always pre-moderated")
+    if standing.is_trusted:
+        notes.append("trusted")
+    return notes
