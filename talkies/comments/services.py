@@ -15,7 +15,6 @@ from talkies.stories.models import Story
 
 from .events import ThreadEventKind, announce
 from .models import Comment, Thread, Vote
-from .screening import Draft, screen
 from .permissions import (
     can_comment_on_thread,
     can_edit_comment,
@@ -25,6 +24,7 @@ from .permissions import (
     is_author,
     thread_is_open,
 )
+from .screening import Draft, screen
 
 GUEST_NAME_MAX = 80
 REMOVED_PLACEHOLDER = "<p><em>This comment was removed by its author.</em></p>"
@@ -224,7 +224,9 @@ def comment_set_status(*, comment: Comment, status: str, notice: str = "") -> Co
         elif now_visible and not was_visible:
             _count_shown(locked)
         announce(
-            kind=ThreadEventKind.COMMENT_APPROVED if status == Comment.Status.APPROVED else ThreadEventKind.COMMENT_REJECTED,
+            kind=ThreadEventKind.COMMENT_APPROVED
+            if status == Comment.Status.APPROVED
+            else ThreadEventKind.COMMENT_REJECTED,
             site_id=comment.thread.site_id,
             thread_id=comment.thread_id,
             comment_id=comment.pk,

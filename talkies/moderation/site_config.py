@@ -5,14 +5,10 @@ this module reads the site's word lists, thresholds and bad domains, the film's 
 synopsis, and the author's recent record, and hands them over as plain values.
 """
 
-import datetime
 from typing import TYPE_CHECKING, Any
-
-from django.utils import timezone
 
 from talkies.accounts.models import Site
 from talkies.catalogue.models import Film
-from talkies.comments.models import Comment
 from talkies.comments.screening import Draft
 
 if TYPE_CHECKING:

@@ -4,20 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('comments', '0003_add_guests_featured_and_inline_spoiler_flag'),
+        ("comments", "0003_add_guests_featured_and_inline_spoiler_flag"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='comment',
-            name='moderation_notice',
-            field=models.CharField(blank=True, help_text='What the author is told about a held or rejected comment (shown to them only).', max_length=500),
+            model_name="comment",
+            name="moderation_notice",
+            field=models.CharField(
+                blank=True,
+                help_text="What the author is told about a held or rejected comment (shown to them only).",
+                max_length=500,
+            ),
         ),
         migrations.AlterField(
-            model_name='comment',
-            name='status',
-            field=models.CharField(choices=[('approved', 'Approved'), ('pending', 'Pending moderation'), ('rejected', 'Rejected by a moderator'), ('removed', 'Removed by its author'), ('shadowed', 'Shown only to its author')], default='approved', max_length=16),
+            model_name="comment",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("approved", "Approved"),
+                    ("pending", "Pending moderation"),
+                    ("rejected", "Rejected by a moderator"),
+                    ("removed", "Removed by its author"),
+                    ("shadowed", "Shown only to its author"),
+                ],
+                default="approved",
+                max_length=16,
+            ),
         ),
     ]

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from talkies.accounts.actors import Actor
 from talkies.accounts.models import User
-from talkies.comments.read_models import reading
 from talkies.comments.models import Comment, Thread
+from talkies.comments.read_models import reading
 from talkies.comments.selectors import MAX_PAGE_SIZE, SORTS, thread_page
 from talkies.comments.services import comment_create, comment_remove
 from talkies.lib.errors import ServiceError
