@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from talkies.accounts.models import Site
 from talkies.comments.events import ThreadEventKind
+from talkies.moderation.events import ModerationEventKind
 from talkies.ratings.events import RatingEventKind
 
 from .page_urls import BadUrl, normalise_origin
@@ -139,7 +140,12 @@ class Webhook(models.Model):
         """The events a webhook may subscribe to: the stored names are the event kinds' values."""
 
         COMMENT_CREATED = ThreadEventKind.COMMENT_CREATED.value, "A comment was posted"
-        COMMENT_APPROVED = ThreadEventKind.COMMENT_APPROVED.value, "A held comment was approved"
+        COMMENT_APPROVED = ThreadEventKind.COMMENT_APPROVED.value, "A moderator published a held or rejected comment"
+        COMMENT_REJECTED = ThreadEventKind.COMMENT_REJECTED.value, "A moderator rejected or removed a comment"
+        COMMENT_REPORTED = (
+            ModerationEventKind.REPORTED.value,
+            "Reports (or a rule) sent a comment to the reported queue",
+        )
         RATING_CREATED = RatingEventKind.CREATED.value, "A reader rated a film for the first time"
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="webhooks")

@@ -1,4 +1,9 @@
-"""Signed webhooks: comment.created, comment.approved and rating.created, POSTed to a site's servers.
+"""Signed webhooks: comment.created, comment.approved, comment.rejected, comment.reported and
+rating.created, POSTed to a site's servers.
+
+The moderation events carry, beside the comment as the public sees it, a `moderation` object: its
+status and what its author was told (approved, rejected), or its report count and the readers' reasons
+(reported), so a newsroom's own tools can act on them.
 
 An event becomes one WebhookDelivery per subscribed webhook, written after the change it reports has
 committed, then sent from a background thread (never in the request: a slow receiver must not slow a
@@ -37,6 +42,8 @@ from talkies.comments.events import ThreadEvent, ThreadEventKind, thread_changed
 from talkies.comments.models import Comment
 from talkies.comments.read_models import reading
 from talkies.comments.schemas import PublicCommentOut
+from talkies.moderation.events import ModerationEvent, ModerationEventKind, moderation_changed
+from talkies.moderation.models import Report
 from talkies.ratings.events import RatingEvent, RatingEventKind, rating_changed
 from talkies.ratings.models import Rating
 
@@ -50,7 +57,8 @@ TIMEOUT_SECONDS = 5
 # While one sender works on a delivery, no other picks it up; longer than any attempt can take.
 CLAIM_SECONDS = 4 * TIMEOUT_SECONDS
 SIGNATURE_TOLERANCE_SECONDS = 300
-THREAD_EVENTS = {ThreadEventKind.COMMENT_CREATED, ThreadEventKind.COMMENT_APPROVED}
+THREAD_EVENTS = {ThreadEventKind.COMMENT_CREATED, ThreadEventKind.COMMENT_APPROVED, ThreadEventKind.COMMENT_REJECTED}
+MODERATION_THREAD_EVENTS = {ThreadEventKind.COMMENT_APPROVED, ThreadEventKind.COMMENT_REJECTED}
 RATING_EVENTS = {RatingEventKind.CREATED}
 
 _sender = ThreadPoolExecutor(max_workers=2, thread_name_prefix="webhooks")
@@ -60,6 +68,7 @@ def connect_receivers() -> None:
     # dispatch_uid: ready() can run twice (tests, autoreload) and an event must be queued once.
     thread_changed.connect(_on_thread_event, dispatch_uid="talkies.embed.webhooks.thread_event")
     rating_changed.connect(_on_rating_event, dispatch_uid="talkies.embed.webhooks.rating_event")
+    moderation_changed.connect(_on_moderation_event, dispatch_uid="talkies.embed.webhooks.moderation_event")
 
 
 # --- Signing ----------------------------------------------------------------------------------------
@@ -100,12 +109,31 @@ def _on_thread_event(event: ThreadEvent) -> None:
             return
         comment = Comment.objects.select_related("thread__site", "author").filter(pk=event.comment_id).first()
         if comment is not None:
-            queue_event(
-                site_id=event.site_id,
-                event=event.kind,
-                data={"comment": CommentWebhookOut.render(comment)},
-                hooks=hooks,
-            )
+            data: dict[str, Any] = {"comment": CommentWebhookOut.render(comment)}
+            if event.kind in MODERATION_THREAD_EVENTS:
+                data["moderation"] = {"status": comment.status, "notice": comment.moderation_notice}
+            queue_event(site_id=event.site_id, event=event.kind, data=data, hooks=hooks)
+    except Exception:
+        logger.exception("webhooks: could not queue %s for comment %s", event.kind, event.comment_id)
+
+
+def _on_moderation_event(event: ModerationEvent) -> None:
+    """comment.reported, after the report's transaction committed; must not raise."""
+    if event.kind != ModerationEventKind.REPORTED:
+        return
+    try:
+        hooks = subscribed_webhooks(site_id=event.site_id, event=event.kind)
+        if not hooks:
+            return
+        comment = Comment.objects.select_related("thread__site", "author").filter(pk=event.comment_id).first()
+        if comment is None:
+            return
+        reports = list(Report.objects.filter(comment=comment).order_by("created_at").values("reason", "text"))
+        data = {
+            "comment": CommentWebhookOut.render(comment),
+            "moderation": {"status": comment.status, "report_count": len(reports), "reports": reports},
+        }
+        queue_event(site_id=event.site_id, event=event.kind, data=data, hooks=hooks)
     except Exception:
         logger.exception("webhooks: could not queue %s for comment %s", event.kind, event.comment_id)
 

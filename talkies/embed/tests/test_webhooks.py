@@ -231,3 +231,33 @@ def test_in_production_deliveries_go_out_from_a_background_thread(site, thread, 
         time.sleep(0.02)
     assert WebhookDelivery.objects.get().status == "delivered"
     assert len(receiver.received) == 1
+
+
+def test_moderation_decisions_and_reports_are_sent_with_what_the_author_was_told(
+    site, receiver, thread, reader, second_reader, moderator, django_capture_on_commit_callbacks
+):
+    from talkies.accounts.actors import Actor
+    from talkies.moderation.models import ModerationSettings, PremoderationRule
+    from talkies.moderation.permissions import Moderator
+    from talkies.moderation.services import comment_report, moderate_comment
+
+    Webhook.objects.create(
+        site=site, url=receiver.url, events=["comment.approved", "comment.rejected", "comment.reported"]
+    )
+    ModerationSettings.objects.create(site=site, reports_to_queue=1)
+    rule = PremoderationRule.objects.create(site=site, scope=PremoderationRule.Scope.SITE)
+    held = comment_create(thread=thread, author=reader, body="Held for review.")
+    rule.delete()
+    published = comment_create(thread=thread, author=reader, body="Buy followers at spam.example")
+    mod = Moderator.of_user(moderator, site)
+    with django_capture_on_commit_callbacks(execute=True):
+        moderate_comment(comment=held, moderator=mod, action="approve")
+        comment_report(comment=published, actor=Actor.of(second_reader), reason="spam", text="link farm")
+        moderate_comment(comment=published, moderator=mod, action="reject", reason="spam links")
+
+    envelopes = [json.loads(body) for _headers, body in receiver.received]
+    assert [e["event"] for e in envelopes] == ["comment.approved", "comment.reported", "comment.rejected"]
+    approved, reported, rejected = (e["data"] for e in envelopes)
+    assert approved["comment"]["id"] == held.pk and approved["moderation"]["status"] == "approved"
+    assert reported["moderation"]["reports"] == [{"reason": "spam", "text": "link farm"}]
+    assert rejected["moderation"] == {"status": "rejected", "notice": "A moderator rejected your comment: spam links"}
