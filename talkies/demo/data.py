@@ -48,7 +48,8 @@ class StaffMember:
 
 CRITIC = StaffMember("reelnews_critic", "Dana Okafor", "critic")
 EDITOR = StaffMember("reelnews_editor", "Priya Lindqvist", "editor")
-STAFF = (CRITIC, EDITOR)
+MODERATOR = StaffMember("reelnews_moderator", "Sam Adeyemi", "moderator")
+STAFF = (CRITIC, EDITOR, MODERATOR)
 
 
 # --- The catalogue -----------------------------------------------------------------------------------

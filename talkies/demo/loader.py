@@ -38,6 +38,7 @@ from talkies.stories.services import critic_review_create, story_create
 
 from . import crowd as crowd_plan
 from . import data
+from .moderation import seed_moderation
 
 DEMO_PASSWORD = "talkies-demo"
 ADMIN_USERNAME = "admin"
@@ -101,6 +102,12 @@ def load_demo() -> DemoSummary:
     _rate_films(site, films, readers, plan.ratings)
     comments = _post_comments(stories, readers, plan.comments)
     _cast_votes(comments, readers, plan.votes)
+    seed_moderation(
+        site=site,
+        moderator=staff[data.MODERATOR.username],
+        thread=thread_for_story(story=stories[data.REACTION_POST]),
+        readers=list(readers.values())[:6],
+    )
     return summarise(site)
 
 

@@ -123,12 +123,16 @@ class TestTheLoadedDemo(TestCase):
         assert readers.filter(username__in=[r.username for r in crowd.REGULARS]).count() == 40
         assert 80 <= readers.count() <= 100
         assert 180 <= Rating.objects.filter(site=self.demo).count() <= 220
-        comments = Comment.objects.filter(thread__site=self.demo)
+        comments = Comment.objects.filter(thread__site=self.demo, status=Comment.Status.APPROVED)
         assert 70 <= comments.count() <= 90
         assert comments.aggregate(deepest=Max("depth"))["deepest"] == 2
         assert comments.filter(is_spoiler=True).count() >= 8
         assert Vote.objects.filter(comment__thread__site=self.demo).count() > 300
-        assert set(SiteMembership.objects.filter(site=self.demo).values_list("role", flat=True)) == {"critic", "editor"}
+        assert set(SiteMembership.objects.filter(site=self.demo).values_list("role", flat=True)) == {
+            "critic",
+            "editor",
+            "moderator",
+        }
 
     def test_ballerina_is_the_most_rated_film_with_enough_ratings_to_show_a_score(self):
         counts = {
@@ -268,3 +272,17 @@ def test_it_names_existing_rows_it_will_not_overwrite(db):
         run_demo()
 
     assert not Site.objects.filter(slug=data.SITE_SLUG).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_gives_its_moderator_something_in_each_queue():
+    from talkies.moderation.selectors import Queue, queue_counts
+
+    call_command("demo", stdout=io.StringIO())
+    site = Site.objects.get(slug=data.SITE_SLUG)
+    counts = queue_counts(site)
+    assert counts[Queue.PENDING] >= 3
+    assert counts[Queue.REPORTED] >= 1
+    assert counts[Queue.REJECTED] >= 1 and counts[Queue.APPROVED] >= 1 and counts[Queue.UNMODERATED] >= 1
+    moderator = User.objects.get(username=data.MODERATOR.username)
+    assert SiteMembership.objects.filter(site=site, user=moderator, role="moderator").exists()
