@@ -18,11 +18,13 @@ export class ApiError extends Error {
    * @param {number} status the HTTP status; 0 when no request was made
    * @param {string} message
    * @param {string} [field] the field the server named as the cause
+   * @param {number} [retryAfter] seconds to wait, from a 429's Retry-After
    */
-  constructor(status, message, field) {
+  constructor(status, message, field, retryAfter) {
     super(message);
     this.status = status;
     this.field = field;
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -32,12 +34,14 @@ export class ApiError extends Error {
  * @param {number} status
  * @param {string} statusText
  * @param {unknown} data the parsed body, or null when it was not JSON
+ * @param {string | null} [retryAfter] the Retry-After header (CORS exposes it): whole seconds
  * @returns {ApiError}
  */
-export function apiError(status, statusText, data) {
+export function apiError(status, statusText, data, retryAfter) {
   const body = /** @type {{error?: unknown, field?: unknown}} */ (data && typeof data === "object" ? data : {});
   const message = typeof body.error === "string" && body.error ? body.error : status + " " + statusText;
-  return new ApiError(status, message, typeof body.field === "string" ? body.field : undefined);
+  const wait = Number(retryAfter);
+  return new ApiError(status, message, typeof body.field === "string" ? body.field : undefined, wait > 0 ? wait : undefined);
 }
 
 /**
@@ -87,7 +91,7 @@ export function createRequest({ api, site, auth }) {
       auth.setReader(null); // expired: the panel offers to sign in again
     }
     if (!response.ok) {
-      throw apiError(response.status, response.statusText, data);
+      throw apiError(response.status, response.statusText, data, response.status === 429 ? response.headers.get("Retry-After") : null);
     }
     return data;
   };

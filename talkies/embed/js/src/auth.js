@@ -14,9 +14,11 @@ import { ApiError, POPUP_BLOCKED } from "./api.js";
  * @property {Reader | null} reader
  * @property {Guest} guest
  * @property {Set<number>} mine ids of comments written in this browser
+ * @property {Set<number>} reported ids of comments reported from this browser, this session
  * @property {Set<() => void>} listeners called when the reader signs in or out
  * @property {(reader: Reader | null) => void} setReader
  * @property {(commentId: number) => void} remember
+ * @property {(commentId: number) => void} rememberReport
  * @property {(changes: Guest) => void} saveGuest
  */
 /** @typedef {{token: string, expires_in: number, user?: {username?: string, name?: string}}} SignedIn */
@@ -66,10 +68,14 @@ export function createAuth(origin) {
   // localStorage: ids of comments written here, the guess of what is "mine" for servers that do not
   // yet say can_edit / can_remove on each comment.
   const MINE_KEY = "talkies:mine:" + origin;
+  // sessionStorage: ids of comments reported here, so "Reported" survives a reload. The server does not
+  // yet say "you reported this" on a comment (it keeps offering can_report); when it does, that wins.
+  const REPORTED_KEY = "talkies:reported:" + origin;
   return {
     reader: unexpired(readStore("sessionStorage", READER_KEY)),
     guest: readStore("localStorage", GUEST_KEY) || {},
     mine: new Set(readStore("localStorage", MINE_KEY) || []),
+    reported: new Set(readStore("sessionStorage", REPORTED_KEY) || []),
     listeners: new Set(),
     setReader(reader) {
       this.reader = reader;
@@ -79,6 +85,10 @@ export function createAuth(origin) {
     remember(commentId) {
       this.mine.add(commentId);
       writeStore("localStorage", MINE_KEY, [...this.mine].slice(-200));
+    },
+    rememberReport(commentId) {
+      this.reported.add(commentId);
+      writeStore("sessionStorage", REPORTED_KEY, [...this.reported].slice(-200));
     },
     saveGuest(changes) {
       Object.assign(this.guest, changes);

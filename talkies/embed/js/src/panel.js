@@ -7,6 +7,7 @@ import { composer } from "./composer.js";
 import { articleOf, button, el, followTheme } from "./dom.js";
 import { LANGUAGES, loadLanguage, pickLanguage, translator } from "./i18n/index.js";
 import { listen, showPending } from "./live.js";
+import { postedMessage } from "./moderation.js";
 import { canonicalUrl, commentsPath, threadLookupPath } from "./paths.js";
 import { scoreCards } from "./scores.js";
 import { CSS } from "./styles.js";
@@ -109,7 +110,7 @@ function start(host, config, options, t, lookup) {
       return;
     }
     insert(ctx, comment, true);
-    announce(t("posted"));
+    announce(postedMessage(comment, t)); // held for a moderator, it says so rather than "posted"
   }
 
   /** @param {import("./types.js").CommentsPage} page */

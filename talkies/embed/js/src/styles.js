@@ -32,4 +32,7 @@ article{padding:.75rem 0;border-top:1px solid var(--line)}header{font-size:.9rem
 .vote{border:1px solid var(--line);border-radius:1rem;text-decoration:none;padding:.1rem .6rem}.vote[aria-pressed=true]{border-color:var(--accent);color:var(--accent)}
 .spoiler-toggle{background:var(--fg);color:var(--bg);text-decoration:none;border-radius:.25rem;padding:0 .4rem;font-size:.85em}
 .spoiler-text{background:var(--card)}summary{cursor:pointer;font-weight:600}.live{position:sticky;top:.5rem;z-index:1;margin:.5rem 0}.notice{padding:.5rem;background:var(--card)}
+.held{margin:.5rem 0;padding:.5rem .75rem;background:var(--card);border-left:.25rem dashed var(--muted)}.held strong{display:block}
+.held.rejected{border-left-style:solid;border-color:var(--accent)}.held.rejected strong{color:var(--accent)}
+.report{margin:.25rem 0 0 1rem}legend{font-weight:600}.reported{padding:.2rem .3rem}
 `;

@@ -6,6 +6,7 @@ import { messageOf } from "./api.js";
 import { ensureWriter, isMine } from "./auth.js";
 import { composer } from "./composer.js";
 import { articleOf, button, el } from "./dom.js";
+import { heldAs, moderationNotice, postedMessage, reportControl } from "./moderation.js";
 import { commentsPath, repliesPath, SORTS } from "./paths.js";
 import { permissions } from "./permissions.js";
 import { scoreLabel } from "./scores.js";
@@ -107,8 +108,10 @@ function fillArticle(ctx, item, comment) {
   if (comment.edited_at) {
     header.append(" ", el("span", "muted", t("edited")));
   }
-  const body = removed ? el("p", "body muted", el("em", "", t("removed"))) : commentBody(comment, t);
-  article.replaceChildren(header, body);
+  // Someone else's rejected comment stays, without author or words, only while replies hang from it.
+  const removedBy = comment.status === "rejected" ? "removedByModerator" : "removed";
+  const body = removed ? el("p", "body muted", el("em", "", t(removedBy))) : commentBody(comment, t);
+  article.replaceChildren(header, removed ? "" : moderationNotice(comment, t) || "", body);
   if (!removed) {
     article.append(actions(ctx, item, comment));
   }
@@ -149,13 +152,22 @@ function voteButton(ctx, comment, value) {
  */
 function actions(ctx, item, comment) {
   const { t, state, auth } = ctx;
-  const footer = el("footer", "", voteButton(ctx, comment, 1), " ", voteButton(ctx, comment, -1));
-  if (!state.thread.is_closed) {
+  // A comment only its author sees (held or rejected) cannot be voted on or replied to yet.
+  const published = !heldAs(comment);
+  const footer = el("footer", "");
+  if (published) {
+    footer.append(voteButton(ctx, comment, 1), " ", voteButton(ctx, comment, -1));
+  }
+  if (published && !state.thread.is_closed) {
     const reply = button(t("reply"), () => openReply(ctx, item, comment, reply));
     reply.setAttribute("aria-expanded", "false");
     footer.append(" ", reply);
   }
   const may = permissions(comment, isMine(auth, comment));
+  // Before Edit and Remove, in the standalone page's order: Remove stays last, where its Cancel returns.
+  if (may.report) {
+    footer.append(" ", reportControl(ctx, comment, footer));
+  }
   if (may.edit) {
     footer.append(" ", button(t("edit"), () => openEdit(ctx, item, comment)));
   }
@@ -186,7 +198,7 @@ function openReply(ctx, item, comment, toggle) {
       toggle.setAttribute("aria-expanded", "false");
       if (reply) {
         insert(ctx, reply, true);
-        ctx.announce(ctx.t("posted"));
+        ctx.announce(postedMessage(reply, ctx.t));
       } else {
         toggle.focus();
       }

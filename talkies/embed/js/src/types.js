@@ -12,7 +12,8 @@
  * @property {number | null} [author_rating]
  * @property {string} body_html sanitised by the server
  * @property {boolean} is_spoiler
- * @property {string} status
+ * @property {string} status approved; removed; rejected (someone else's: a placeholder); to its author
+ *   only, pending or rejected
  * @property {string} created_at
  * @property {string | null} [edited_at]
  * @property {number} upvotes
@@ -25,6 +26,7 @@
  * @property {boolean} [can_remove]
  * @property {boolean} [can_report]
  * @property {string | null} [editable_until]
+ * @property {string | null} [moderation_notice] on the reader's own pending or rejected comment: why
  * @property {string} [source] the markdown this browser wrote, kept for an edit (the API never returns it)
  */
 

@@ -72,6 +72,20 @@ const en = {
   showSpoiler: "Spoiler — show",
   hideSpoiler: "Hide spoiler",
   spoilerComment: "Contains spoilers — show",
+  removedByModerator: "This comment was removed by a moderator.",
+  report: "Report",
+  reportWhy: "What is wrong with this comment?",
+  reasonSpam: "Spam",
+  reasonAbuse: "Abuse or harassment",
+  reasonSpoiler: "Spoiler without a spoiler tag",
+  reasonOffTopic: "Off-topic",
+  reasonOther: "Something else",
+  reportDetails: "Anything the moderators should know (needed for “Something else”)",
+  sendReport: "Send report",
+  reported: "Reported — thank you",
+  reportTooFast: ["You are reporting too fast: try again in {n} second.", "You are reporting too fast: try again in {n} seconds."],
+  waiting: "Waiting for a moderator",
+  rejected: "Not published",
 };
 
 export default en;

@@ -71,6 +71,20 @@ const es = {
   showSpoiler: "Spoiler — mostrar",
   hideSpoiler: "Ocultar spoiler",
   spoilerComment: "Contiene spoilers — mostrar",
+  removedByModerator: "Un moderador eliminó este comentario.",
+  report: "Denunciar",
+  reportWhy: "¿Qué problema tiene este comentario?",
+  reasonSpam: "Spam",
+  reasonAbuse: "Insultos o acoso",
+  reasonSpoiler: "Spoiler sin ocultar",
+  reasonOffTopic: "No tiene que ver con el tema",
+  reasonOther: "Otra cosa",
+  reportDetails: "Algo que deban saber los moderadores (obligatorio para «Otra cosa»)",
+  sendReport: "Enviar denuncia",
+  reported: "Denunciado — gracias",
+  reportTooFast: ["Estás denunciando demasiado rápido: vuelve a intentarlo en {n} segundo.", "Estás denunciando demasiado rápido: vuelve a intentarlo en {n} segundos."],
+  waiting: "Pendiente de un moderador",
+  rejected: "No publicado",
 };
 
 export default es;

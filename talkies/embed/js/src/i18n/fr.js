@@ -71,6 +71,20 @@ const fr = {
   showSpoiler: "Divulgâchage — afficher",
   hideSpoiler: "Masquer",
   spoilerComment: "Divulgâche l’intrigue — afficher",
+  removedByModerator: "Ce commentaire a été supprimé par un modérateur.",
+  report: "Signaler",
+  reportWhy: "Quel est le problème avec ce commentaire ?",
+  reasonSpam: "Spam",
+  reasonAbuse: "Injure ou harcèlement",
+  reasonSpoiler: "Divulgâchage non masqué",
+  reasonOffTopic: "Hors sujet",
+  reasonOther: "Autre chose",
+  reportDetails: "Précisions pour les modérateurs (requises pour « Autre chose »)",
+  sendReport: "Envoyer le signalement",
+  reported: "Signalé — merci",
+  reportTooFast: ["Vous signalez trop vite : réessayez dans {n} seconde.", "Vous signalez trop vite : réessayez dans {n} secondes."],
+  waiting: "En attente d’un modérateur",
+  rejected: "Non publié",
 };
 
 export default fr;
