@@ -8,7 +8,6 @@ audit entry in the rule's name.
 """
 
 import re
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Q
@@ -17,13 +16,12 @@ from talkies.comments.models import Comment
 from talkies.comments.screening import Draft, Screening
 from talkies.lib.errors import PermissionDenied
 
+from .decisions import Decision
 from .events import ModerationEvent, ModerationEventKind, moderation_changed
 from .models import PremoderationRule, QueueEntry
 from .notifications import email_author_about
 from .services import audit, refusal_for, standing_of
-
-if TYPE_CHECKING:
-    from .decisions import Decision
+from .site_config import assess_draft
 
 # A link as readers write them: a URL, a markdown link, or a bare domain with a common ending.
 LINK = re.compile(
@@ -124,13 +122,11 @@ def screen_new_comment(draft: Draft) -> Screening:
     return Screening(status=status, notice=notice, after_save=[record])
 
 
-def _assess(draft: Draft) -> "Decision | None":
-    from .site_config import assess_draft
-
+def _assess(draft: Draft) -> Decision:
     return assess_draft(draft)
 
 
-def _decision_flags(decision: "Decision") -> list[dict]:
+def _decision_flags(decision: Decision) -> list[dict]:
     flags: list[dict] = []
     for word in decision.banned_words:
         flags.append({"source": "word", "name": "banned", "detail": word})

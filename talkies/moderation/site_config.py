@@ -2,26 +2,111 @@
 
 The signals (talkies.moderation.signals, talkies.moderation.decisions) know nothing of the database:
 this module reads the site's word lists, thresholds and bad domains, the film's characters and
-synopsis, and the author's recent record, and hands them over as plain values.
+synopsis, and the author's recent record, and hands them over as plain values. Four small queries per
+new comment (settings, words, film facts, the author's recent comments); the film's facts are cached
+for a few minutes, since every comment in a film's threads needs the same ones.
 """
 
-from typing import TYPE_CHECKING, Any
+import datetime
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Q
+from django.utils import timezone
 
 from talkies.accounts.models import Site
-from talkies.catalogue.models import Film
+from talkies.catalogue.models import Credit, Film
+from talkies.comments.models import Comment
 from talkies.comments.screening import Draft
 
-if TYPE_CHECKING:
-    from .decisions import Decision, SignalConfig
+from .decisions import Decision, SignalConfig, SignalRule, decide
+from .models import ListedWord, ModerationSettings
+from .signals import AuthorFacts, FilmFacts, SignalContext, SiteFacts
+
+FILM_FACTS_SECONDS = 300
+RECENT_BODIES = 20
 
 
-def signal_config_for(site: Site, film: Film | None = None) -> "SignalConfig":
-    raise NotImplementedError  # written once the signals land
+def signal_config_for(site: Site, film: Film | None = None) -> SignalConfig:
+    """The site's thresholds and actions (its saved settings, else the tuned defaults), word lists and
+    bad domains. `film` is accepted for per-film settings, which sites do not have yet."""
+    defaults = SignalConfig.defaults()
+    saved = ModerationSettings.objects.filter(site=site).first()
+    rules = dict(defaults.rules)
+    if saved is not None:
+        for name in ("toxicity", "spam", "spoiler"):
+            default = rules[name]
+            threshold = getattr(saved, f"{name}_threshold") or default.threshold
+            rules[name] = SignalRule(threshold, getattr(saved, f"{name}_action"))
+    words = ListedWord.objects.filter(site=site).values_list("word", "kind")
+    return SignalConfig(
+        rules=rules,
+        banned_words=tuple(word for word, kind in words if kind == ListedWord.Kind.BANNED),
+        suspect_words=tuple(word for word, kind in words if kind == ListedWord.Kind.SUSPECT),
+        bad_domains=tuple(_lines(saved.bad_domains)) if saved is not None else (),
+    )
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip().lower() for line in text.splitlines() if line.strip()]
 
 
 def film_context(film: Film | None) -> dict[str, Any]:
-    raise NotImplementedError
+    """What a spoiler signal needs to know about `film`: its title, characters, cast and synopsis."""
+    if film is None:
+        return {}
+    key = f"talkies:moderation:film-facts:{film.pk}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    acting = Credit.objects.filter(film=film, role=Credit.Role.ACTOR).select_related("person", "character")
+    facts = {
+        "title": film.title,
+        "characters": sorted({credit.character.name for credit in acting if credit.character is not None}),
+        "cast": sorted({credit.person.name for credit in acting}),
+        "synopsis": film.synopsis,
+    }
+    cache.set(key, facts, FILM_FACTS_SECONDS)
+    return facts
 
 
-def assess_draft(draft: Draft) -> "Decision | None":
-    return None
+def author_facts(*, site: Site, draft: Draft, now: datetime.datetime | None = None) -> AuthorFacts:
+    actor = draft.actor
+    now = now or timezone.now()
+    if actor.user is not None:
+        mine = Q(author=actor.user)
+        age = (now - actor.user.date_joined).total_seconds() / 86400
+    else:
+        mine = Q(author=None, guest_key=actor.guest_key)
+        age = None
+    recent = list(
+        Comment.objects.filter(mine, thread__site=site)
+        .order_by("-created_at")
+        .values_list("body_source", "created_at", "status")[:RECENT_BODIES]
+    )
+    hour_ago = now - datetime.timedelta(hours=1)
+    return AuthorFacts(
+        account_age_days=age,
+        comments_last_hour=sum(1 for _body, at, _status in recent if at >= hour_ago),
+        recent_bodies=tuple(body for body, _at, _status in recent if body),
+        approved_count=sum(1 for _body, _at, status in recent if status == Comment.Status.APPROVED),
+    )
+
+
+def signal_context(draft: Draft) -> SignalContext:
+    thread = draft.thread
+    participants = []
+    if draft.parent is not None:
+        participants.append(draft.parent.author_name)
+    return SignalContext(
+        text=draft.body,
+        film=FilmFacts.from_mapping(film_context(thread.film)),
+        author=author_facts(site=thread.site, draft=draft),
+        site=SiteFacts(),
+        participants=tuple(participants),
+    )
+
+
+def assess_draft(draft: Draft) -> Decision:
+    """The signals' and word lists' decision on a new comment, with its site's settings."""
+    return decide(signal_context(draft), signal_config_for(draft.thread.site, draft.thread.film))

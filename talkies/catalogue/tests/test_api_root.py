@@ -36,6 +36,14 @@ def test_the_openapi_schema_is_served_and_lists_every_endpoint(client, site):
         "/api/v1/embed/session": {"get"},
         "/api/v1/embed/sso": {"post"},
         "/api/v1/embed/moderation/pending": {"get"},
+        "/api/v1/comments/{comment_id}/report": {"post"},
+        "/api/v1/moderation/queues/{queue}": {"get"},
+        "/api/v1/moderation/counts": {"get"},
+        "/api/v1/moderation/comments": {"post"},
+        "/api/v1/moderation/comments/{comment_id}": {"get", "post"},
+        "/api/v1/moderation/comments/{comment_id}/audit": {"get"},
+        "/api/v1/moderation/authors": {"post"},
+        "/api/v1/moderation/authors/{user_id}/audit": {"get"},
     } == {path: set(operations) for path, operations in paths.items()}
 
 

@@ -248,7 +248,7 @@ def test_moderation_decisions_and_reports_are_sent_with_what_the_author_was_told
     rule = PremoderationRule.objects.create(site=site, scope=PremoderationRule.Scope.SITE)
     held = comment_create(thread=thread, author=reader, body="Held for review.")
     rule.delete()
-    published = comment_create(thread=thread, author=reader, body="Buy followers at spam.example")
+    published = comment_create(thread=thread, author=reader, body="The sequel is better, fight me.")
     mod = Moderator.of_user(moderator, site)
     with django_capture_on_commit_callbacks(execute=True):
         moderate_comment(comment=held, moderator=mod, action="approve")
