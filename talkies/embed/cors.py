@@ -38,7 +38,7 @@ EMBED_ENDPOINTS: list[tuple[re.Pattern[str], frozenset[str]]] = [
         (rf"/api/v1/threads/{_ID}/comments", "GET POST"),
         (rf"/api/v1/comments/{_ID}/(replies|context)", "GET"),
         (rf"/api/v1/comments/{_ID}", "PATCH DELETE"),
-        (rf"/api/v1/comments/{_ID}/vote", "POST"),
+        (rf"/api/v1/comments/{_ID}/(vote|report)", "POST"),
         (r"/api/v1/guest-token", "POST"),
         (rf"/api/v1/films/{_SLUG}/rating", "GET PUT DELETE"),
         (rf"/api/v1/films/{_SLUG}(/scores)?", "GET"),
