@@ -62,7 +62,8 @@ def comment_editable_until(comment: Comment) -> datetime.datetime:
 
 
 def can_edit_comment(actor: Actor, comment: Comment, now: datetime.datetime | None = None) -> bool:
-    if comment.status == Comment.Status.REMOVED or not is_author(actor, comment):
+    # A rejected comment stays as the moderator found it; a held one may still be corrected.
+    if comment.status in (Comment.Status.REMOVED, Comment.Status.REJECTED) or not is_author(actor, comment):
         return False
     return (now or timezone.now()) <= comment_editable_until(comment)
 

@@ -30,7 +30,7 @@ from .permissions import (
 from .selectors import CommentNode
 
 MODERATOR_PLACEHOLDER = "<p><em>This comment was removed by a moderator.</em></p>"
-_DEFAULT_NOTICES = {
+_DEFAULT_NOTICES: dict[str, str] = {
     Comment.Status.PENDING: "Your comment is waiting for a moderator: it is not shown to others yet.",
     Comment.Status.REJECTED: "A moderator rejected your comment: it is not shown to others.",
 }

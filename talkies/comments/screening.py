@@ -45,7 +45,7 @@ class Screening:
 Screener = Callable[[Draft], Screening | None]
 
 # Which outcome wins when screeners disagree: the one that shows the comment to the fewest people.
-_STRICTNESS = {
+_STRICTNESS: dict[str, int] = {
     Comment.Status.APPROVED: 0,
     Comment.Status.PENDING: 1,
     Comment.Status.SHADOWED: 2,

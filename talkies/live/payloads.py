@@ -47,6 +47,10 @@ _BUILDERS: dict[ThreadEventKind, Callable[[Comment], Payload | None]] = {
     ThreadEventKind.COMMENT_CREATED: _comment,
     ThreadEventKind.COMMENT_EDITED: _comment,
     ThreadEventKind.COMMENT_REMOVED: _removed,
+    # A moderator's decisions: a published comment arrives as a new one would; a rejected one leaves the
+    # page as a removed one does (a placeholder while it has replies).
+    ThreadEventKind.COMMENT_APPROVED: _comment,
+    ThreadEventKind.COMMENT_REJECTED: _removed,
     ThreadEventKind.COMMENT_VOTED: _votes,
 }
 LIVE_KINDS = frozenset(_BUILDERS)

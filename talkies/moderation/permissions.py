@@ -25,7 +25,7 @@ class Role(StrEnum):
 
 
 _RANK = {Role.READER: 0, Role.EDITOR: 1, Role.MODERATOR: 2, Role.ADMIN: 3}
-_FROM_MEMBERSHIP = {
+_FROM_MEMBERSHIP: dict[str, Role] = {
     SiteMembership.Role.ADMIN: Role.ADMIN,
     SiteMembership.Role.MODERATOR: Role.MODERATOR,
     SiteMembership.Role.EDITOR: Role.EDITOR,

@@ -30,7 +30,7 @@ LINK = re.compile(
 )
 
 HELD_NOTICE = "Your comment is waiting for a moderator: it will be shown to others once they have read it."
-_RULE_NOTICES = {
+_RULE_NOTICES: dict[str, str] = {
     PremoderationRule.Scope.SITE: "this site reviews every comment before it appears",
     PremoderationRule.Scope.STORY: "comments on this story are reviewed before they appear",
     PremoderationRule.Scope.FILM: "comments about this film are reviewed before they appear",

@@ -20,7 +20,6 @@ from playwright.sync_api import Page, expect
 from talkies.accounts.actors import Actor
 from talkies.comments.models import Comment
 from talkies.comments.services import comment_create
-from talkies.embed.cors import embed_methods
 from talkies.embed.models import EmbedSettings
 from talkies.embed.page_threads import page_thread_resolve
 from talkies.moderation.models import PremoderationRule, Report
@@ -38,15 +37,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM, reason="headless Chromium not found: install Debian's chromium package"),
 ]
-# The embed reports from the publisher's origin, so the report endpoint must answer CORS preflights. Until
-# talkies/embed/cors.py lists it, the browser refuses the request ("Failed to fetch") and these fail; the
-# mark goes by itself once the endpoint is listed, and strict, so it can never hide a pass.
-needs_report_cors = pytest.mark.xfail(
-    "POST" not in embed_methods("/api/v1/comments/1/report"),
-    reason="talkies/embed/cors.py EMBED_ENDPOINTS lacks POST /api/v1/comments/{id}/report",
-    strict=True,
-)
-
 ARTICLE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>What did you think of Ballerina?</title></head>
 <body><main><h1>What did you think of Ballerina?</h1><div data-talkies data-thread="{key}"></div></main>
@@ -159,7 +149,6 @@ def sign_in(page: Page, username: str) -> None:
     expect(panel(page).get_by_text("Signed in as")).to_be_visible()
 
 
-@needs_report_cors
 def test_a_signed_in_reader_reports_a_comment_as_spam_from_the_keyboard_and_the_moderators_have_it(
     article, publisher, page, reader, second_reader
 ):
@@ -206,7 +195,6 @@ def test_a_signed_in_reader_reports_a_comment_as_spam_from_the_keyboard_and_the_
     expect(theirs.get_by_role("button", name="Report", exact=True)).to_have_count(0)
 
 
-@needs_report_cors
 def test_refused_reports_stay_on_the_form_in_the_servers_words_and_too_fast_says_how_long_to_wait(
     article, publisher, page, reader, second_reader, settings
 ):

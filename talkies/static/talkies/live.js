@@ -416,6 +416,8 @@
     "comment.created": onCreated,
     "comment.edited": onEdited,
     "comment.removed": onRemoved,
+    "comment.approved": onCreated,
+    "comment.rejected": onRemoved,
     "comment.voted": onVoted,
   };
   // EventSource reconnects by itself, sending the last event's id as Last-Event-ID, and the server

@@ -45,13 +45,16 @@ export function listen(ctx, reload) {
    */
   const on = (kind, handle) => source.addEventListener(kind, (event) => handle(JSON.parse(/** @type {MessageEvent} */ (event).data)));
   // The stream goes to every reader alike: what it might say about permissions is not about this one.
-  on("comment.created", (/** @type {{comment: Comment}} */ { comment }) => {
+  const arrived = (/** @type {{comment: Comment}} */ { comment }) => {
     if (shouldWait(state.nodes, state.pending, comment)) {
       state.pending.push(withoutViewerFields(comment));
       updateLiveBar(ctx);
       announce(t("newComments", { n: state.pending.length }));
     }
-  });
+  };
+  on("comment.created", arrived);
+  on("comment.approved", arrived); // a moderator published a held comment
+  on("comment.rejected", (data) => removeComment(ctx, data.id, data.has_replies));
   on("comment.edited", (/** @type {{comment: Comment}} */ { comment }) => applyEdit(ctx, withoutViewerFields(comment)));
   on("comment.removed", (data) => removeComment(ctx, data.id, data.has_replies));
   on("comment.voted", (data) => applyVotes(ctx, data.id, data));
