@@ -172,7 +172,8 @@ def _remove(comment: Comment, moderator: Moderator, reason: str, body: str | Non
 
 
 def _restore(comment: Comment, moderator: Moderator, reason: str, body: str | None) -> None:
-    if comment.status != Comment.Status.REJECTED:
+    # One its author removed goes on to comment_set_status, whose refusal says that its author removed it.
+    if comment.status not in (Comment.Status.REJECTED, Comment.Status.REMOVED):
         raise ServiceError("comment", "only a rejected or removed comment can be restored")
     comment_set_status(comment=comment, status=Comment.Status.APPROVED)
 
@@ -300,6 +301,7 @@ def moderate_author(
     if action == "suspend":
         if until is None:
             raise ServiceError("until", "until is missing: say when the suspension ends")
+        until = until.replace(tzinfo=datetime.UTC) if timezone.is_naive(until) else until.astimezone(datetime.UTC)
         if until <= timezone.now():
             raise ServiceError("until", "until is in the past: a suspension must end in the future")
     with transaction.atomic():
