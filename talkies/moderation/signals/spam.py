@@ -62,7 +62,7 @@ CUES = [
         0.5,
         "offers the film free or pirated",
         # Not "I streamed it free with my library card": an offer speaks to the reader.
-        r"(?<!\bi )(?<!\bwe )\b(?:watch|stream|download)\w*\b(?:\W+\w+){0,5}?\W+"
+        r"(?<!\bi )(?<!\bwe )\b(?:watch|stream|download)\w*\b(?:\W+\w+){0,8}?\W+"
         r"(?:free|for free|without (?:paying|registration|sign ?up))\b",
         r"\bfree (?:online|streaming|stream|download|hd|full|movies|films)\b|\bonline free\b",
         r"\bfull (?:movie|film|hd movie)\b(?:\W+\w+){0,3}?\W+(?:free|online|here|link|download|stream|hd|now)\b",
@@ -86,8 +86,9 @@ CUES = [
         r"\b(?:earn|make|made|making|earned|earning|earns|makes)\b(?:\W+\w+){0,3}?\W+\$ ?\d[\d,.]*k?\b",
         r"\b\d[\d,.]*k? (?:dollars|usd|bucks|euros|pounds)\b",
         r"\b(?:no credit check|instant approval|approved instantly|fast cash|quick cash|ask me how)\b",
-        r"\b(?:i|we) (?:sell|offer|provide) (?:cheap|premium|the best|accounts|followers|services|help)\b|"
-        r"\bfor cheap\b",
+        r"\b(?:i|we) (?:sell|offer|provide|supply) \w+|\bfor cheap\b",
+        r"\blifetime (?:access|subscription|account|membership)\b|\b(?:accounts?|subscriptions?) (?:for|at|"
+        r"from) \$ ?\d",
         r"\b(?:love spell|spell ?caster|get your ex back|lottery win\w*|hacker|recovery expert|recover(?:ed)? (?:my|"
         r"your|the|lost) (?:account|funds|bitcoin|money|crypto))\b",
         r"\$ ?\d[\d,.]*k? (?:a|per|every) (?:day|week|hour|month)\b",
@@ -186,6 +187,16 @@ def _on_domain(host: str, domains: tuple[str, ...] | frozenset[str]) -> str | No
     return None
 
 
+def _bad_domains_named(text: str, domains: tuple[str, ...]) -> list[str]:
+    lowered = text.lower()
+    named = []
+    for domain in domains:
+        domain = domain.lower().strip().lstrip(".")
+        if domain and re.search(r"(?<![\w.-])(?:[\w-]+\.)*" + re.escape(domain) + r"(?![\w-])", lowered):
+            named.append(domain)
+    return named
+
+
 def _shingles(text: str) -> set[tuple[str, ...]]:
     words = _WORD.findall(text.lower())
     if len(words) < 3:
@@ -211,11 +222,13 @@ class SpamSignal:
 
         links = links_in(text)
         hosts = [host_of(link) for link in links]
+        # A bad domain counts wherever it is written, whatever its ending.
+        for domain in _bad_domains_named(text, context.site.bad_domains):
+            evidence.append((0.97, f"names {domain}, on this site's bad-domains list"))
         for host in dict.fromkeys(hosts):
-            bad = _on_domain(host, context.site.bad_domains)
-            if bad:
-                evidence.append((0.97, f"links to {host}, on this site's bad-domains list"))
-            elif _on_domain(host, _SHORTENERS):
+            if _on_domain(host, context.site.bad_domains):
+                continue
+            if _on_domain(host, _SHORTENERS):
                 evidence.append((0.6, f"a shortened link ({host}) hides where it goes"))
         everyday = [host for host in hosts if _on_domain(host, _EVERYDAY_HOSTS)]
         others = len(hosts) - len(everyday)

@@ -177,7 +177,13 @@ class SpoilerSignal:
         film = context.film
         characters = name_index(tuple(film.characters))
         positions = [sorted(characters.positions(sentence)) for sentence in found]
-        named = list(dict.fromkeys(found[i].tokens[j].written for i, names in enumerate(positions) for j in names))
+        named = list(
+            dict.fromkeys(
+                " ".join(token.written for token in found[i].tokens[start:end])
+                for i, names in enumerate(positions)
+                for start, end in _spans(names)
+            )
+        )
         # A comment that names the film's characters is talking about its plot: every cue counts for more.
         boost = 1.25 if named else 1.0
         evidence: list[tuple[float, str]] = []
@@ -229,9 +235,11 @@ def _told_as_plot(tokens: tuple[Token, ...], names: list[int], factor: float) ->
     for start, end in spans:
         after = [token.key for token in tokens[end : end + 2]]
         if after and after[0] in ("is", "was", "were") and any(other[0] in (end + 1, end + 2) for other in spans):
-            found.append((0.55 * factor, f"says who {tokens[start].written} really is"))
+            name = " ".join(token.written for token in tokens[start:end])
+            found.append((0.55 * factor, f"says who {name} really is"))
         elif any(squash(word) in _PLOT_KEYS for word in after):
-            found.append((0.2 * factor, f"tells what {tokens[start].written} does"))
+            name = " ".join(token.written for token in tokens[start:end])
+            found.append((0.2 * factor, f"tells what {name} does"))
     return found[:2]
 
 

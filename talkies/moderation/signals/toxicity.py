@@ -65,7 +65,9 @@ _PERSON = keyset(
 )
 _CHARACTER = keyset(
     """villain villains hero heroes heroine protagonist protagonists antagonist character characters henchman
-    henchmen sidekick sidekicks bad baddie baddies goons goon"""
+    henchmen sidekick sidekicks bad baddie baddies goons goon mobster mobsters gangster gangsters assassin
+    assassins killer killers thug thugs cop cops soldier soldiers guard guards robot robots alien aliens zombie
+    zombies monster monsters vampire vampires mob cult"""
 )
 _WORK = keyset(
     """movie movies film films flick flicks picture script scripts screenplay plot plots story stories storyline
@@ -258,7 +260,7 @@ def _form(score: float, pattern: str, *, aimed: bool = False) -> _Form:
 _COMPARED = (
     r"(?:man|dude|horse|pig|cow|rat|dog|goblin|troll|tranny|whale|hippo|walrus|potato|corpse|crackhead|meth head|"
     r"junkie|ballsack|scrotum|hag|witch|skeleton|zombie|raisin|prune|monkey|ape|toad|frog|thumb|foot|hooker|slut|"
-    r"whore|melted candle)"
+    r"whore)"
 )
 _SIMPLE = (
     r"(?:goldfish|toddler|child|baby|potato|rock|fly|monkey|ape|chimp|hamster|squirrel|teenager|peanut|brick|turnip|"
@@ -281,7 +283,13 @@ _DIRECTED = [
     _form(0.7, r"\b(?:cry|cope|seethe) (?:more|harder|and seethe|about it)\b|\bok(?:ay)? boomer\b"),
     # Put-downs of the reader's mind, taste or worth.
     _form(0.75, r"\b(?:learn to read|learn english|go back to school|take your meds|get help you)\b"),
-    _form(0.85, r"\bare you (?:blind|stupid|dumb|retarded|high|deaf|slow|thick|an idiot|a moron|illiterate|simple)\b"),
+    _form(
+        0.85,
+        r"\bare you (?:actually |really |just |that |this |so |seriously |genuinely )?(?:blind|stupid|dumb|retarded|"
+        r"high|deaf|slow|thick|an idiot|a moron|illiterate|simple|dense)\b",
+    ),
+    _form(0.7, r"\bwhat are you,? (?:five|six|seven|eight|nine|ten|eleven|twelve|thirteen|\d+)\b"),
+    _form(0.6, r"^(?:just |please |oh )?grow up\b|\bgrow (?:the fuck |the hell )?up,? (?:man|dude|kid|mate|bro)\b"),
     _form(0.7, r"\bwhat is wrong with you\b"),
     _form(0.7, r"\byour (?:iq|brain|brains|brain cells?|intelligence|reading comprehension|intellect|mental age)\b"),
     _form(
@@ -300,7 +308,7 @@ _DIRECTED = [
         + r"\b",
         aimed=True,
     ),
-    _form(0.8, r"\bdropped? (?:you |him |her |them )?on (?:your|his|her|their) heads?\b"),
+    _form(0.8, r"\bdrop(?:ped|s)? (?:you |him |her |them )?on (?:your|his|her|their) heads?\b"),
     _form(
         0.8,
         r"\bimagine being (?:this|so|that) (?:stupid|dumb|dense|thick|ignorant|clueless|pathetic|braindead|slow|sad|"
@@ -329,6 +337,13 @@ _DIRECTED = [
     _form(0.9, r"\bwaste of (?:space|oxygen|air|skin|sperm|a human)\b", aimed=True),
     _form(0.75, r"\b(?:piece|sack|bag|lump) of (?:shit|crap|garbage|trash|filth)\b", aimed=True),
     _form(0.85, r"\b(?:garbage|trash|scum|filth) (?:human|person|people)\b|\bhuman (?:garbage|trash|scum|filth)\b"),
+    # People called animals or vermin ("you people are animals"); the villains may be, so only at a person.
+    _form(
+        0.85,
+        r"\b(?:are|is|r|be) (?:all |just |such |a bunch of |nothing but |literally |like )?(?:animals|savages|"
+        r"cockroaches|rats|apes|monkeys|vermin|subhumans?|parasites|pigs|dogs|beasts)\b",
+        aimed=True,
+    ),
     # A body compared to something ("looks like a corpse", "the face of a horse").
     _form(0.75, r"\b(?:looks?|looking|smells?|sounds?) like an? (?:\w+ ){0,2}" + _COMPARED + r"\b", aimed=True),
     _form(
@@ -349,7 +364,7 @@ _DIRECTED = [
     ),
     _form(
         0.95,
-        r"\b(?:go|goes|get|send \w+) back (?:to \w+(?: \w+)? )?where (?:you|he|she|they|it) (?:belongs?|came from|"
+        r"\b(?:go|goes|get|send \w+) back (?:to (?:\w+ (?:\w+ )?)?)?where (?:you|he|she|they|it) (?:belongs?|came from|"
         r"come from)\b",
     ),
     _form(
@@ -368,6 +383,9 @@ _HARMLESS = [
         r"\bwould be (?:a fool|an idiot|crazy|mad|insane|stupid) (?:not )?to (?:miss|skip|pass)\b",
         r"\b(?:shut up and take my money)\b",
         r"\b(?:call me|color me|colour me) (?:stupid|dumb|crazy|an idiot|a fool)\b",
+        r"\b(?:turn|switch|shut) (?:off )?your brains? (?:off )?|\b(?:leave|check) your brains? at the door\b",
+        # What the film does to the people in it: "the CGI makes everyone look like wax".
+        r"\bmakes? (?:\w+ ){0,2}(?:look|sound) like\b",
     )
 ]
 
@@ -491,9 +509,12 @@ def _targets(sentence: Sentence, *, cast: set[int], participants: set[int], char
         # An attribute belongs to its owner: "your taste", "Keanu's face", "her body".
         if tokens[index].key in _ATTRIBUTES and owner in (YOU, CAST, PERSON, THIRD, GROUP):
             kinds[index] = owner
-        # "this guy", "that woman": a person, not the work.
-        if kinds[index] == PERSON and tokens[index - 1].key in ("this", "that"):
+        # "this guy", "that woman": a person, not the work; "this stupid", "that dumb": a degree, not the work.
+        if tokens[index - 1].key in ("this", "that", "so") and (kinds[index] == PERSON or _kind_of(tokens[index].key)):
             kinds[index - 1] = None
+        # "the bad guy", "the good guys": characters.
+        if tokens[index].key in ("guy", "guys") and tokens[index - 1].key in ("bad", "good", "main"):
+            kinds[index] = CHARACTER
     return kinds
 
 
@@ -518,9 +539,19 @@ def _target_of(
     if found is None:
         return None
     kind, index = found
-    if kind == PERSON and sentence.tokens[index].key in _GENERIC_PEOPLE and YOU in kinds:
+    if kind == PERSON and sentence.tokens[index].key in _GENERIC_PEOPLE and _you_are(sentence, kinds):
         return YOU
     return kind
+
+
+def _you_are(sentence: Sentence, kinds: list[str | None]) -> bool:
+    """Whether the sentence says what "you" are ("you are the worst person", "what a sad man you are"), not
+    just that "you" are in it ("the bad guy is so dumb you wonder…")."""
+    tokens = sentence.tokens
+    return any(
+        kind == YOU and index + 1 < len(tokens) and tokens[index + 1].key in ("are", "were", "sound", "seem", "look")
+        for index, kind in enumerate(kinds)
+    )
 
 
 _GENERIC_PEOPLE = keyset("person man woman guy dude human being people lady boy girl commenter poster user")
