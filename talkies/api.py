@@ -22,7 +22,7 @@ from talkies.catalogue.api import router as catalogue_router
 from talkies.catalogue.schemas import FilmDetailOut
 from talkies.catalogue.selectors import FilmDetail, film_by_slug, film_detail
 from talkies.comments.api import router as comments_router
-from talkies.embed.api import SiteApiKey
+from talkies.embed.api import SiteApiKeyIfSent
 from talkies.embed.api import router as embed_router
 from talkies.lib.api import READ_ERRORS, ErrorOut
 from talkies.lib.errors import ServiceError
@@ -199,6 +199,7 @@ api.add_router("", ratings_router)
 api.add_router("", stories_router)
 api.add_router("", comments_router)
 api.add_router("", embed_router)
-# A site's API key first: LoggedIn refuses outright when there is no session (see its docstring).
-api.add_router("", moderation_router, auth=[SiteApiKey(), LoggedIn("moderate comments")])
+# A site's API key if one is sent, else a moderator's session: LoggedIn refuses outright when there is no
+# session (see its docstring), so it must come last.
+api.add_router("", moderation_router, auth=[SiteApiKeyIfSent(), LoggedIn("moderate comments")])
 api.add_router("", fallback_router)  # last: it matches every path the others did not

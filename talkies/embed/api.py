@@ -71,6 +71,14 @@ class SiteApiKey(APIKeyHeader):
         return None  # __call__ does the work; Ninja requires the method
 
 
+class SiteApiKeyIfSent(SiteApiKey):
+    """SiteApiKey for endpoints that also take another credential: a request presenting no key passes on
+    to the next authentication (a bad key is still refused)."""
+
+    def __call__(self, request: HttpRequest) -> ApiKey | None:  # type: ignore[override]
+        return api_key_from_header(request)
+
+
 class ApiKeyRequest(SiteRequest):
     """A request from a site's own servers, behind SiteApiKey: `auth` is the key it presented."""
 

@@ -324,23 +324,11 @@ EXPECTED: dict[str, dict[str, int]] = {
 }
 
 
-# BUG (reported, not fixed here: the mount is in talkies/api.py, the class in talkies/embed/api.py): the
-# moderation router is mounted with auth=[SiteApiKey(), LoggedIn(...)], and SiteApiKey raises 401 "send the
-# site's API key" on a request without an Authorization header. Ninja stops at the first auth that raises,
-# so no session, whatever its role, ever reaches LoggedIn: every logged-in persona gets that 401. These
-# cells are strict xfails: once the key auth passes over a request that carries no key, they pass, fail as
-# XPASS, and the marker below should go.
-SESSION_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="talkies/api.py mounts moderation with SiteApiKey first, which refuses every session with 401",
-)
-LOGGED_IN = {"reader", "critic", "editor", "moderator", "admin", "superuser", "outsider"}
 MATRIX = [
     pytest.param(
         persona,
         action,
         id=f"{persona}-{action}",
-        marks=[SESSION_BUG] if persona in LOGGED_IN and ACTIONS[action].kind != "report" else [],
     )
     for persona in PERSONAS
     if persona != "other_site_key"
@@ -432,7 +420,6 @@ def test_another_sites_key_cannot_report(world, make_caller):
 # --- Around the edges of the matrix -----------------------------------------------------------------
 
 
-@SESSION_BUG
 def test_a_session_write_without_its_csrf_token_is_refused_even_for_a_moderator(world, moderator):
     client = Client(enforce_csrf_checks=True)
     client.force_login(moderator)
@@ -470,7 +457,6 @@ def test_an_inactive_moderator_is_refused(world, moderator, make_caller):
     assert snapshot(world) == before
 
 
-@SESSION_BUG
 def test_the_audit_names_who_acted_through_the_api(world, make_caller, moderator):
     make_caller("moderator").post(f"{API}/comments/{world.held.pk}", {"action": "approve", "reason": "Fine"})
     make_caller("site_key").post(f"{API}/comments/{world.held_too.pk}", {"action": "approve"})

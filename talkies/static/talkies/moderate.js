@@ -67,7 +67,8 @@
         }
       });
     }
-    return fetch(form.action, {
+    // getAttribute, not form.action: the forms have an input named "action", which shadows the property.
+    return fetch(form.getAttribute("action") || location.href, {
       method: "POST",
       body: body,
       headers: { Accept: "application/json" },
@@ -144,7 +145,7 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!(form instanceof HTMLFormElement) || !root.contains(form) || form.method.toLowerCase() !== "post") {
+    if (!(form instanceof HTMLFormElement) || !root.contains(form) || (form.getAttribute("method") || "").toLowerCase() !== "post") {
       return;
     }
     var confirmer = form.querySelector("[data-confirm]");
