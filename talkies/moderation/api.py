@@ -40,7 +40,15 @@ from .schemas import (
     StandingOut,
 )
 from .selectors import QueueFilter, audit_for_author, audit_for_comment, queue_counts, queue_item, queue_page
-from .services import comment_for_site, comment_report, moderate_author, moderate_comment, moderate_comments
+from .services import (
+    BulkOutcome,
+    comment_for_site,
+    comment_report,
+    comments_for_site,
+    moderate_author,
+    moderate_comment,
+    moderate_comments,
+)
 
 router = Router(tags=["moderation"])
 report_auth = ReaderOrGuest("report comments")
@@ -117,8 +125,16 @@ def act_on_comment(request: HttpRequest, comment_id: int, payload: CommentAction
 def act_on_comments(request: HttpRequest, payload: BulkActionIn) -> Any:
     """The same action on up to 100 comments. Each is done or fails on its own; `failed` says why."""
     moderator = moderator_of(request)
-    comments = [comment_for_site(moderator.site, comment_id) for comment_id in dict.fromkeys(payload.comment_ids)]
-    return moderate_comments(comments=comments, moderator=moderator, action=payload.action, reason=payload.reason)
+    wanted = list(dict.fromkeys(payload.comment_ids))
+    found = comments_for_site(moderator.site, wanted)
+    outcome = moderate_comments(
+        comments=[found[i] for i in wanted if i in found],
+        moderator=moderator,
+        action=payload.action,
+        reason=payload.reason,
+    )
+    missing = {i: f"no comment {i} on {moderator.site.name}" for i in wanted if i not in found}
+    return BulkOutcome(done=outcome.done, failed={**outcome.failed, **missing})
 
 
 @router.post("/moderation/authors", response={200: StandingOut, **WRITE_ERRORS})

@@ -72,6 +72,13 @@ class Moderator:
     def at_least(self, role: Role) -> bool:
         return _RANK[self.role] >= _RANK[role]
 
+    def outranks(self, role: Role) -> bool:
+        """Whether they may sanction someone holding `role`: only from above (an admin may ban a moderator,
+        a moderator or the site's key an editor or a reader, nobody an admin but a superuser)."""
+        if self.user is not None and self.user.is_superuser:
+            return True
+        return _RANK[self.role] > _RANK[role]
+
 
 def can_moderate_comments(moderator: Moderator, site: Site) -> bool:
     """See the queues and decide on comments: approve, reject, remove, restore, feature, spoilers."""

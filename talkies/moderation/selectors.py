@@ -172,7 +172,7 @@ def author_histories(site: Site, user_ids: set[int]) -> dict[int, AuthorHistory]
         .annotate(
             comments=Count("id"),
             rejected=Count("id", filter=Q(status=Comment.Status.REJECTED)),
-            reported=Count("id", filter=Q(report_count__gt=0)),
+            reported=Count("comment__reports__comment_id", distinct=True),
             first_seen=Min("created_at"),
         )
     )

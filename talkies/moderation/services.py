@@ -23,7 +23,13 @@ from talkies.lib.errors import NotFound, PermissionDenied, ServiceError
 
 from .events import ModerationEvent, ModerationEventKind, moderation_changed
 from .models import AuditEntry, AuthorStanding, ModerationSettings, QueueEntry, Report
-from .permissions import Moderator, can_configure_moderation, can_moderate_comments, can_sanction_authors
+from .permissions import (
+    Moderator,
+    can_configure_moderation,
+    can_moderate_comments,
+    can_sanction_authors,
+    role_on_site,
+)
 
 REASON_MAX = 500
 
@@ -137,8 +143,10 @@ def moderate_comment(
         entry.status = comment.status
         entry.is_moderated = True
         if action in ("approve", "reject", "remove", "restore"):
+            # Decided: reports so far are answered, and only new ones count towards the queue again.
             entry.is_reported = False
-        entry.save(update_fields=["status", "is_moderated", "is_reported"])
+            entry.report_count = 0
+        entry.save(update_fields=["status", "is_moderated", "is_reported", "report_count"])
         audit(
             site=site,
             action=action,
@@ -260,6 +268,10 @@ AUTHOR_ACTIONS = (
 )
 
 
+# What restricts an author: only someone of a higher role may do these to staff.
+SANCTIONS = ("ban", "suspend", "shadow_ban", "premoderate")
+
+
 def standing_of(*, site: Site, user: User | None = None, guest_key: str = "") -> AuthorStanding | None:
     if user is not None:
         return AuthorStanding.objects.filter(site=site, user=user).first()
@@ -297,7 +309,13 @@ def moderate_author(
         and action in ("ban", "suspend", "shadow_ban")
     ):
         raise ServiceError("author", "you cannot sanction yourself")
-    reason = " ".join(reason.split())[:REASON_MAX]
+    if user is not None and action in SANCTIONS and not moderator.outranks(role_on_site(user, site)):
+        raise PermissionDenied(
+            "author", f"{user.public_name} is one of {site.name}'s staff at your level or above: ask an administrator"
+        )
+    reason = " ".join(reason.split())
+    if len(reason) > REASON_MAX:
+        raise ServiceError("reason", f"reason is too long (the maximum is {REASON_MAX} characters)")
     if action == "suspend":
         if until is None:
             raise ServiceError("until", "until is missing: say when the suspension ends")
@@ -446,3 +464,11 @@ def comment_for_site(site: Site, comment_id: int) -> Comment:
     if comment is None:
         raise NotFound("comment_id", f"no comment {comment_id} on {site.name}")
     return comment
+
+
+def comments_for_site(site: Site, comment_ids: list[int]) -> dict[int, Comment]:
+    """Those of `comment_ids` that are comments of `site`, by id (one query)."""
+    found = Comment.objects.select_related("thread__site", "thread__film", "thread__story", "author").filter(
+        thread__site=site, pk__in=comment_ids
+    )
+    return {comment.pk: comment for comment in found}

@@ -168,7 +168,8 @@ def test_approving_takes_a_comment_out_of_the_reported_queue(thread, reader, mod
 
     act(comment, mod, "approve")
 
-    assert (entry(comment).is_reported, entry(comment).is_moderated, entry(comment).report_count) == (False, True, 3)
+    # The reports are answered: only new ones count towards the reported queue again.
+    assert (entry(comment).is_reported, entry(comment).is_moderated, entry(comment).report_count) == (False, True, 0)
     assert reload(comment).status == Comment.Status.APPROVED
 
 
@@ -937,7 +938,7 @@ def test_a_bulk_decision_through_the_api_reports_each_failure_by_id(site, thread
     }
 
 
-def test_a_bulk_decision_naming_a_comment_of_another_site_does_nothing_at_all(site, other_site, thread, reader, film):
+def test_a_bulk_decision_naming_a_comment_of_another_site_leaves_that_one_alone(site, other_site, thread, reader, film):
     hold_everything(site)
     held = comment_create(thread=thread, author=reader, body="Held.")
     elsewhere = Thread.objects.create(site=other_site, key="https://other.example/x", film=film)
@@ -945,6 +946,36 @@ def test_a_bulk_decision_naming_a_comment_of_another_site_does_nothing_at_all(si
 
     response = key_post(site, "/api/v1/moderation/comments", {"comment_ids": [held.pk, foreign.pk], "action": "reject"})
 
-    assert response.status_code == 404
-    assert response.json()["field"] == "comment_id"
-    assert (reload(held).status, reload(foreign).status) == (Comment.Status.PENDING, Comment.Status.APPROVED)
+    assert response.status_code == 200
+    assert response.json()["done"] == [held.pk]
+    assert response.json()["failed"] == {str(foreign.pk): f"no comment {foreign.pk} on Reel News"}
+    assert (reload(held).status, reload(foreign).status) == (Comment.Status.REJECTED, Comment.Status.APPROVED)
+
+
+def test_staff_can_be_sanctioned_only_from_above(site, moderator, editor):
+    from talkies.accounts.models import SiteMembership
+    from talkies.lib.errors import PermissionDenied as Refused
+    from talkies.moderation.permissions import Moderator
+    from talkies.moderation.services import moderate_author
+
+    boss = User.objects.create_user("boss_admin")
+    SiteMembership.objects.create(site=site, user=boss, role=SiteMembership.Role.ADMIN)
+    as_moderator, as_admin = Moderator.of_user(moderator, site), Moderator.of_user(boss, site)
+    with pytest.raises(Refused, match="at your level or above"):
+        moderate_author(site=site, moderator=as_moderator, action="ban", user=boss)
+    other_moderator = User.objects.create_user("other_mod")
+    SiteMembership.objects.create(site=site, user=other_moderator, role=SiteMembership.Role.MODERATOR)
+    with pytest.raises(Refused):
+        moderate_author(site=site, moderator=as_moderator, action="suspend", user=other_moderator)
+    assert moderate_author(site=site, moderator=as_moderator, action="premoderate", user=editor).always_premoderate
+    assert moderate_author(site=site, moderator=as_admin, action="ban", user=other_moderator).is_banned
+
+
+def test_a_too_long_sanction_reason_is_refused_not_cut(site, moderator, reader):
+    from talkies.moderation.permissions import Moderator
+    from talkies.moderation.services import moderate_author
+
+    with pytest.raises(ServiceError, match="reason is too long"):
+        moderate_author(
+            site=site, moderator=Moderator.of_user(moderator, site), action="ban", user=reader, reason="x" * 501
+        )

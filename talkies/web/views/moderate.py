@@ -39,6 +39,7 @@ from talkies.moderation.services import (
     AUTHOR_ACTIONS,
     COMMENT_ACTIONS,
     comment_for_site,
+    comments_for_site,
     moderate_author,
     moderate_comment,
     moderate_comments,
@@ -234,10 +235,13 @@ def moderate_bulk_action(request: SiteRequest) -> HttpResponse:
     if not ids:
         return _answer(request, back, ok=False, message="Select at least one comment first.", field="comment_ids")
     action = request.POST.get("action", "")
+    found = comments_for_site(moderator.site, ids)
     try:
-        comments = [comment_for_site(moderator.site, i) for i in dict.fromkeys(ids)]
         outcome = moderate_comments(
-            comments=comments, moderator=moderator, action=action, reason=request.POST.get("reason", "")
+            comments=[found[i] for i in dict.fromkeys(ids) if i in found],
+            moderator=moderator,
+            action=action,
+            reason=request.POST.get("reason", ""),
         )
     except ServiceError as error:
         return _answer(request, back, ok=False, message=error.message, field=error.field)
