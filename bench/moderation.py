@@ -4,9 +4,9 @@
     .venv/bin/python bench/moderation.py --items 50000 --requests 50
 
 Part 1, the queue. Seeds one site with N pending comments (each with its queue entry, a third of them
-reported with reasons, authors with histories) plus a site with one page of them (25), starts `talkies serve --workers 2`
-in production mode on SQLite (as bench/thread_read.py does), signs a moderator in with a real session
-cookie, and times the first byte of:
+reported with reasons, authors with histories) plus a site with one page of them (25), starts
+`talkies serve --workers 2` in production mode on SQLite (as bench/thread_read.py does), signs a
+moderator in with a real session cookie, and times the first byte of:
 - /moderate/?queue=pending (the first page, what a moderator opens), on the big site and the small one;
 - the same queue 200 pages deep (following next_cursor: keyset, so it should cost what page one does);
 - /moderate/?queue=reported&order=reported (the most-reported order);
@@ -24,14 +24,12 @@ Results are printed and written to bench/results/moderation-<time>.json.
 import argparse
 import http.client
 import json
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -71,7 +69,10 @@ with transaction.atomic():
         host = "127.0.0.1" if index == 0 else f"small{index}.example"
         site = Site.objects.create(slug=f"bench{index}", name=f"Bench {index}", domain=host, region="US")
         SiteMembership.objects.create(site=site, user=moderator, role="moderator")
-        threads = [Thread.objects.create(site=site, key=f"https://bench.example/{index}/{t}", title=f"Story {t}") for t in range(20)]
+        threads = [
+            Thread.objects.create(site=site, key=f"https://bench.example/{index}/{t}", title=f"Story {t}")
+            for t in range(20)
+        ]
         start = timezone.now() - datetime.timedelta(days=3)
         comments = Comment.objects.bulk_create([
             Comment(
@@ -90,7 +91,8 @@ with transaction.atomic():
             reported = i % 3 == 0
             count = rng.randrange(1, 6) if reported else 0
             entries.append(QueueEntry(
-                comment=comment, site=site, status="pending", created_at=comment.created_at, author_id=comment.author_id,
+                comment=comment, site=site, status="pending", created_at=comment.created_at,
+                author_id=comment.author_id,
                 is_reported=reported, report_count=count,
                 flags=[{"source": "rule", "name": "site", "detail": "Every comment on the site"}],
                 signals={"toxicity": 0.1, "spam": 0.2, "spoiler": 0.0},
