@@ -31,6 +31,7 @@ from typing import Any
 
 from talkies.moderation.decisions import Action, Decision, SignalConfig, SignalRule, decide
 from talkies.moderation.signals import AuthorFacts, FilmFacts, Signal, SignalContext, builtin_signals
+from talkies.moderation.signals.text import sentences
 
 HERE = Path(__file__).resolve().parent
 COMMENTS = HERE / "comments.jsonl"
@@ -215,15 +216,25 @@ def sweep(split: str) -> str:
 
 
 def decide_cost_ms(split: str) -> tuple[float, float]:
-    """The median and 95th percentile cost of decide() on one comment of the split, in milliseconds,
-    each comment timed with timeit (best of 5 runs of 10) after the model has been loaded."""
+    """The median and 95th percentile cost of decide() on one comment of the split, in milliseconds: each
+    comment timed with timeit (best of 7 single runs), after the model has been loaded. The sentence
+    split, which the signals share within one decide(), is forgotten before every run, so no run is
+    helped by the one before."""
     config = SignalConfig.defaults()
     signals = builtin_signals()
     films = load_films()
     contexts = [context_for(example, films) for example in load_examples(split=split)]
     decide(contexts[0], config, signals=signals)
     costs = sorted(
-        min(timeit.repeat(functools.partial(decide, context, config, signals=signals), number=10, repeat=5)) * 100
+        min(
+            timeit.repeat(
+                functools.partial(decide, context, config, signals=signals),
+                setup=sentences.cache_clear,
+                number=1,
+                repeat=7,
+            )
+        )
+        * 1000
         for context in contexts
     )
     return statistics.median(costs), costs[int(len(costs) * 0.95) - 1]

@@ -65,7 +65,8 @@ CUES = [
         r"(?<!\bi )(?<!\bwe )\b(?:watch|stream|download)\w*\b(?:\W+\w+){0,8}?\W+"
         r"(?:free|for free|without (?:paying|registration|sign ?up))\b",
         r"\bfree (?:online|streaming|stream|download|hd|full|movies|films)\b|\bonline free\b",
-        r"\bfull (?:movie|film|hd movie)\b(?:\W+\w+){0,3}?\W+(?:free|online|here|link|download|stream|hd|now)\b",
+        r"\bfull (?:movie|film|hd movie)\b(?:\W+\w+){0,3}?\W+(?:free|online|here|link|download|stream|hd|now|"
+        r"available|uploaded)\b",
         r"\b(?:watch|stream|download) (?:the )?full (?:movie|film)\b",
         r"\b(?:torrent|torrents|magnet link|cam ?rip|hd ?rip|web ?rip|web-dl|dvd ?rip|bluray rip|brrip)\b",
         r"\b(?:google drive|gdrive|mega|mediafire|dropbox|telegram|drive) (?:link|links|folder)\b",
@@ -101,6 +102,8 @@ CUES = [
         r"\b(?:promo code|coupon code|discount code|use (?:my )?code)\b|\b\d{2}% off\b",
         r"\b(?:free gift cards?|win (?:a|an) (?:iphone|ipad|ps5|gift card|prize)|congratulations,? you (?:won|"
         r"have been))\b",
+        r"\b(?:single|lonely|hot|sexy|horny) (?:women|girls|ladies|men|moms|milfs|singles) (?:in|near|from) (?:your|"
+        r"you)\b",
         r"\b(?:onlyfans|hot singles|sexy singles|lonely (?:girls|women|singles)|dating site|sugar daddy|hookups?|"
         r"escorts?)\b",
         r"\b(?:guaranteed|100% (?:free|legit|real|working|guaranteed)|risk[- ]free|best prices?)\b",
@@ -124,7 +127,7 @@ CUES = [
         r"\b(?:whatsapp|telegram|wechat|kik|viber)\b",
         r"\b(?:add|find|follow|hit) me (?:up )?(?:on|at)\b",
         r"\bcheck (?:out )?my (?:profile|bio|page|channel|site|website|blog|store|shop|link)\b",
-        r"\blink in (?:my )?(?:bio|profile)\b",
+        r"\blink in (?:my )?(?:bio|profile)\b|\b(?:on|in|at) my (?:profile|bio|page|channel)\b",
         r"\b(?:visit|see) my (?:profile|page|site|website|channel|store|shop)\b",
         r"\b(?:subscribe|sub) to my\b|\bmy (?:youtube|tiktok|twitch|instagram|insta) (?:channel|page|account)\b",
         r"\bjoin (?:my|our) (?:\w+ )?(?:group|channel|telegram|discord|community|server|team)\b",
@@ -138,7 +141,7 @@ CUES = [
         r"\b(?:watch|stream|download|get) (?:it |them |the movie |the film )?(?:here|now|at|from|via|"
         r"on this site)\b\W*(?:$|https?|www|>|:)",
         r"\b(?:doesn't|does not|don't|do not) want you to know\b|\byou won't believe\b|\bone (?:weird|simple) trick\b",
-        r"\b(?:sign up|register|join|order|buy|shop|apply) (?:now|today|here|for free)\b",
+        r"\b(?:sign up|register|join|order|buy|shop|apply) (?:now|today|here|for free|free)\b",
         r"\b(?:limited (?:time|offer|spots)|act (?:now|fast)|hurry up|don't miss out|do not miss out|"
         r"while stocks last)\b",
         r"\b(?:visit|go to) (?:our|this) (?:site|website|page|link)\b",

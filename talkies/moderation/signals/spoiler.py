@@ -23,7 +23,8 @@ from .base import SignalContext, SignalResult
 from .text import FUNCTION_WORDS, Sentence, Token, name_index, sentences, squash, visible_text, wordset
 
 _SUBJECT = (
-    r"(?:he|she|they|him|her|everyone|everybody|\w+ character|(?:the|his|her|their) (?:\w+ )?(?:villain|hero|dog|"
+    r"(?:he|she|they|him|her|everyone|everybody|\w+ character|\w+ (?:son|daughter|wife|husband|father|mother|"
+    r"brother|sister|dog|friend|partner|boss)|(?:the|his|her|their) (?:\w+ )?(?:villain|hero|dog|"
     r"puppy|cat|horse|wife|husband|mentor|father|mother|dad|mom|mum|son|daughter|brother|sister|kid|girl|boy|baby|"
     r"killer|bad guy|main character|lead|protagonist|antagonist|friend|partner|boss|family|uncle|aunt|grandmother|"
     r"grandfather|girlfriend|boyfriend|crew|team|gang|squad|group|family))"
@@ -190,7 +191,7 @@ class SpoilerSignal:
         for sentence, names in zip(found, positions, strict=True):
             joined = sentence.joined
             # Questions ask for spoilers more often than they give them.
-            factor = ((0.6 if names else 0.35) if sentence.question else 1.0) * boost
+            factor = _question_factor(sentence, bool(names)) * boost
             cleaned = _NOT_DEATH.sub(" ", joined)
             death = _DEATH_WITH_SUBJECT.search(cleaned) or (_DEATH_ANY.search(cleaned) if names else None)
             if death:
@@ -241,6 +242,19 @@ def _told_as_plot(tokens: tuple[Token, ...], names: list[int], factor: float) ->
             name = " ".join(token.written for token in tokens[start:end])
             found.append((0.2 * factor, f"tells what {name} does"))
     return found[:2]
+
+
+# "Does John die?", "Will Eve survive?": a question about what happens asks rather than tells.
+_ASKING = re.compile(r"^(?:so |but |and |wait )?(?:does|do|will|is|are|can|could|would|should) ")
+
+
+def _question_factor(sentence: Sentence, named: bool) -> float:
+    if not sentence.question:
+        return 1.0
+    if _ASKING.match(sentence.joined):
+        return 0.2
+    # "Did anyone else cry when Charon got shot?" still gives it away.
+    return 0.6 if named else 0.35
 
 
 def _named_before(sentence: Sentence, cleaned: str, position: int) -> bool:
