@@ -259,6 +259,8 @@ RATE_LIMITS = {
         "account": os.environ.get("RATE_LIMIT_REPORTS_PER_ACCOUNT", "10/h"),
         "ip": os.environ.get("RATE_LIMIT_REPORTS_PER_IP", "30/h"),
     },
+    # Asking, before posting, whether a comment looks like a spoiler (nothing is saved; it runs a signal).
+    "spoiler_check": {"account": "", "ip": os.environ.get("RATE_LIMIT_SPOILER_CHECKS_PER_IP", "30/m,300/h")},
 }
 # Proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed; see docs/operating.md.
 TRUSTED_PROXIES = envlist("TRUSTED_PROXIES")

@@ -36,6 +36,7 @@ EMBED_ENDPOINTS: list[tuple[re.Pattern[str], frozenset[str]]] = [
         (r"/api/v1/embed/sso", "POST"),
         (rf"/api/v1/threads/{_ID}", "GET"),
         (rf"/api/v1/threads/{_ID}/comments", "GET POST"),
+        (rf"/api/v1/threads/{_ID}/spoiler-check", "POST"),
         (rf"/api/v1/comments/{_ID}/(replies|context)", "GET"),
         (rf"/api/v1/comments/{_ID}", "PATCH DELETE"),
         (rf"/api/v1/comments/{_ID}/(vote|report)", "POST"),

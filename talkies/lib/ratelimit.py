@@ -32,6 +32,7 @@ DOING = {
     "rating": "rating films",
     "login": "trying to sign in",
     "report": "reporting",
+    "spoiler_check": "checking comments for spoilers",
 }
 # When REMOTE_ADDR is empty (a proxy talking over a Unix socket) every request shares this counter.
 UNKNOWN_ADDRESS = "0.0.0.0"

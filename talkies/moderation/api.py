@@ -15,7 +15,7 @@ from ninja import Query, Router
 from talkies.accounts.api_auth import current_site
 from talkies.accounts.models import Site, User
 from talkies.accounts.requests import SiteRequest
-from talkies.comments.api import get_comment_for_site
+from talkies.comments.api import get_comment_for_site, get_thread_for_site
 from talkies.comments.api_auth import GuestTokenHeader, ReaderOrGuest, writer
 from talkies.lib.api import READ_ERRORS, WRITE_ERRORS, get_or_404
 from talkies.lib.errors import PermissionDenied
@@ -37,6 +37,8 @@ from .schemas import (
     QueueQuery,
     ReportedOut,
     ReportIn,
+    SpoilerCheckIn,
+    SpoilerCheckOut,
     StandingOut,
 )
 from .selectors import QueueFilter, audit_for_author, audit_for_comment, queue_counts, queue_item, queue_page
@@ -49,9 +51,11 @@ from .services import (
     moderate_comment,
     moderate_comments,
 )
+from .site_config import spoiler_suggestion
 
 router = Router(tags=["moderation"])
 report_auth = ReaderOrGuest("report comments")
+spoiler_check_auth = ReaderOrGuest("check a comment for spoilers")
 
 
 class SiteKey(Protocol):
@@ -185,3 +189,15 @@ def report_comment(
     enforce_rate_limit(request, "report", actor=who.rate_key, field="reason")
     comment_report(comment=comment, actor=who, reason=payload.reason, text=payload.text)
     return {"comment_id": comment.pk, "reported": True}
+
+
+@router.post(
+    "/threads/{thread_id}/spoiler-check", response={200: SpoilerCheckOut, **WRITE_ERRORS}, auth=spoiler_check_auth
+)
+def check_for_spoilers(request: SiteRequest, thread_id: int, payload: SpoilerCheckIn) -> dict[str, Any]:
+    """Before posting: does this text look like a spoiler for the thread's film? Nothing is saved. The
+    embed and the site's form ask it, and suggest the spoiler tag when the answer is yes."""
+    thread = get_thread_for_site(current_site(request), thread_id)
+    enforce_rate_limit(request, "spoiler_check", actor=request.actor.rate_key, field="body")
+    suggestion = spoiler_suggestion(thread=thread, body=payload.body)
+    return {"suggest_spoiler": suggestion.suggest, "reasons": suggestion.reasons}

@@ -209,3 +209,12 @@ class ReportIn(InputSchema):
 class ReportedOut(Schema):
     comment_id: int
     reported: bool = True
+
+
+class SpoilerCheckIn(InputSchema):
+    body: str = Field(max_length=20_000)
+
+
+class SpoilerCheckOut(Schema):
+    suggest_spoiler: bool = Field(description="The text looks like it gives away the film: suggest the spoiler tag")
+    reasons: list[str] = Field(description="What gave it away, in words a reader can follow")

@@ -8,6 +8,7 @@ for a few minutes, since every comment in a film's threads needs the same ones.
 """
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
@@ -16,12 +17,12 @@ from django.utils import timezone
 
 from talkies.accounts.models import Site
 from talkies.catalogue.models import Credit, Film
-from talkies.comments.models import Comment
+from talkies.comments.models import Comment, Thread
 from talkies.comments.screening import Draft
 
 from .decisions import Decision, SignalConfig, SignalRule, decide
 from .models import ListedWord, ModerationSettings
-from .signals import AuthorFacts, FilmFacts, SignalContext, SiteFacts
+from .signals import AuthorFacts, FilmFacts, SignalContext, SiteFacts, SpoilerSignal
 
 FILM_FACTS_SECONDS = 300
 RECENT_BODIES = 20
@@ -110,3 +111,20 @@ def signal_context(draft: Draft) -> SignalContext:
 def assess_draft(draft: Draft) -> Decision:
     """The signals' and word lists' decision on a new comment, with its site's settings."""
     return decide(signal_context(draft), signal_config_for(draft.thread.site, draft.thread.film))
+
+
+@dataclass(frozen=True)
+class SpoilerSuggestion:
+    suggest: bool
+    reasons: list[str]
+
+
+def spoiler_suggestion(*, thread: Thread, body: str) -> SpoilerSuggestion:
+    """Whether to suggest the spoiler tag to an author before they post `body` in `thread`: the spoiler
+    signal alone, with the site's threshold (no author facts, nothing saved)."""
+    config = signal_config_for(thread.site, thread.film)
+    signal = SpoilerSignal()
+    context = SignalContext(text=body, film=FilmFacts.from_mapping(film_context(thread.film)))
+    result = signal.assess(context)
+    suggest = result.score >= config.rule_for(signal).threshold
+    return SpoilerSuggestion(suggest=suggest, reasons=result.reasons[:2] if suggest else [])

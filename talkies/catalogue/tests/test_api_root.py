@@ -37,6 +37,7 @@ def test_the_openapi_schema_is_served_and_lists_every_endpoint(client, site):
         "/api/v1/embed/sso": {"post"},
         "/api/v1/embed/moderation/pending": {"get"},
         "/api/v1/comments/{comment_id}/report": {"post"},
+        "/api/v1/threads/{thread_id}/spoiler-check": {"post"},
         "/api/v1/moderation/queues/{queue}": {"get"},
         "/api/v1/moderation/counts": {"get"},
         "/api/v1/moderation/comments": {"post"},

@@ -29,8 +29,10 @@ from talkies.comments.services import (
     thread_set_closed,
 )
 from talkies.lib.errors import ServiceError
+from talkies.lib.markdown import contains_inline_spoiler
 from talkies.lib.ratelimit import enforce_rate_limit
 from talkies.moderation.services import comment_report
+from talkies.moderation.site_config import spoiler_suggestion
 from talkies.stories.models import Story
 
 from ..forms import CommentEditForm, CommentForm, VoteForm
@@ -222,7 +224,9 @@ def comment_post(request: SiteRequest, slug: str) -> HttpResponse:
         return redirect_to_login(thread_url(story, sort=sort, cursor=cursor))
     form = CommentForm(request.POST)
     status = 400
-    if form.is_valid():
+    if form.is_valid() and _should_ask_about_spoilers(request, story, form):
+        status = 200  # not refused: the reader is asked once, and posts as it is or ticks the box
+    elif form.is_valid():
         author, new_token = actor_for_new_comment(request)
         try:
             enforce_rate_limit(request, "comment", actor=author.rate_key, field="body")
@@ -248,6 +252,20 @@ def comment_post(request: SiteRequest, slug: str) -> HttpResponse:
         reply_form=form if is_reply else None,
         status=status,
     )
+
+
+def _should_ask_about_spoilers(request: SiteRequest, story: Story, form: CommentForm) -> bool:
+    """Whether to show the form again once, suggesting the spoiler tag, before posting: when the text looks
+    like it gives the film away and the reader neither tagged it nor has been asked already."""
+    data = form.cleaned_data
+    if data["is_spoiler"] or request.POST.get("spoiler_checked") or contains_inline_spoiler(data["body"]):
+        return False
+    thread = thread_for_story(story=story)
+    if thread.film_id is None:
+        return False
+    suggestion = spoiler_suggestion(thread=thread, body=data["body"])
+    form.spoiler_hint = suggestion.reasons or ["it may give away what happens"]  # type: ignore[attr-defined]
+    return suggestion.suggest
 
 
 def _create_comment(story: Story, author: Actor, data: dict) -> Comment:
