@@ -64,7 +64,8 @@ CUES = [
         # Not "I streamed it free with my library card": an offer speaks to the reader.
         r"(?<!\bi )(?<!\bwe )\b(?:watch|stream|download)\w*\b(?:\W+\w+){0,8}?\W+"
         r"(?:free|for free|without (?:paying|registration|sign ?up))\b",
-        r"\bfree (?:online|streaming|stream|download|hd|full|movies|films)\b|\bonline free\b",
+        r"\bfree (?:online|streaming|stream|download|hd|full|movies?|films?)\b|\bonline free\b",
+        r"\(\d{4}\) (?:\[?full (?:movie|film)\]?|hd|online|watch)\b",
         r"\bfull (?:movie|film|hd movie)\b(?:\W+\w+){0,3}?\W+(?:free|online|here|link|download|stream|hd|now|"
         r"available|uploaded)\b",
         r"\b(?:watch|stream|download) (?:the )?full (?:movie|film)\b",
@@ -76,7 +77,7 @@ CUES = [
         r"^\W*download\b|\bdownload (?:the )?(?:full )?(?:movie|film|link)\b",
         r"\bdownload (?:it )?(?:in )?(?:hd|4k|1080p|720p|free|link|now|here)\b",
         r"\b(?:hd|4k|1080p|720p) (?:download|stream|streaming|quality free)\b",
-        r"\bno (?:sign ?up|registration|credit card|account) (?:needed|required)\b",
+        r"\bno (?:sign ?up|signup|registration|credit card|account)(?: needed| required)?\b",
         r"\bleaked (?:copy|version|online|link)\b",
     ),
     *_cues(
@@ -95,12 +96,15 @@ CUES = [
         r"\$ ?\d[\d,.]*k? (?:a|per|every) (?:day|week|hour|month)\b",
         r"\b(?:casino|betting|bet365|sportsbook|slots|jackpot|poker online|loan offer|payday loan|credit repair)\b",
         r"\b(?:viagra|cialis|diet pills|weight loss pills|keto pills|male enhancement)\b",
+        r"\b(?:online pharmacy|no prescription|without (?:a )?prescription|ships worldwide|worldwide shipping)\b",
         r"\b(?:cheap|buy|real|instant|\d+k?) (?:\w+ )?(?:followers|likes|views|subscribers)\b",
         r"\b(?:contact|call|email|text|reach|message|whatsapp) (?:dr|doctor|mr|mrs|prophet|priest|pastor|agent)\b",
         r"\b(?:try|buy|order|get) our (?:new )?\w+|\b(?:with|use) (?:the )?code \w+",
         r"\b(?:serious relationship|looking for (?:a )?(?:serious|real|honest) (?:man|woman|relationship)|write me)\b",
         r"\b(?:promo code|coupon code|discount code|use (?:my )?code)\b|\b\d{2}% off\b",
-        r"\b(?:free gift cards?|win (?:a|an) (?:iphone|ipad|ps5|gift card|prize)|congratulations,? you (?:won|"
+        r"\b(?:(?:free|win|claim) (?:\w+ )?gift cards?|giving away|giveaways?|get paid to|paid to watch|win (?:a|"
+        r"an) (?:iphone|"
+        r"ipad|ps5|gift card|prize)|congratulations,? you (?:won|"
         r"have been))\b",
         r"\b(?:single|lonely|hot|sexy|horny) (?:women|girls|ladies|men|moms|milfs|singles) (?:in|near|from) (?:your|"
         r"you)\b",
@@ -112,6 +116,13 @@ CUES = [
         r"gift cards?|prizes?|robux|v-?bucks)\b",
         r"\bfree (?:\w+ )?(?:accounts?|subscriptions?|logins?|premium)\b",
         r"\b(?:with|use|using|enter) my (?:code|link|referral)\b|\breferral (?:code|link)\b",
+    ),
+    *_cues(0.5, "asks readers to click", r"\bclick (?:here|the link|this link|below|now|on my)\b"),
+    *_cues(0.3, "says full movie", r"\bfull (?:movie|film)\b"),
+    *_cues(
+        0.5,
+        "a crypto pitch",
+        r"\b(?:buy|get|invest in|trade|earn|mine) (?:\w+ )?(?:crypto|bitcoin|btc|ethereum|coins?)\b",
     ),
     # Named on their own these may be a film's subject ("the crypto subplot"); with anything else, a pitch.
     *_cues(
@@ -135,7 +146,7 @@ CUES = [
     *_cues(
         0.35,
         "a sales call to action",
-        r"\bclick (?:here|the link|this link|below|now|on my)\b",
+        r"\bcheck (?:out|it out) (?:www|https?|this site|this link|this website|our)\b",
         r"\b(?:hit|smash|ring) (?:the|that) (?:bell|like|subscribe)\b|\blike and subscribe\b",
         r"\bsign up (?:with|using|via|through) (?:my|this|the link)\b",
         r"\b(?:watch|stream|download|get) (?:it |them |the movie |the film )?(?:here|now|at|from|via|"
@@ -162,6 +173,11 @@ _COMMERCE = wordset(
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[a-z]{2,}\b", re.IGNORECASE)
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 _WORD = re.compile(r"\w+")
+
+
+_ASKING = re.compile(
+    r"(?:^|(?<=[.!?\n]))\s*(?:is|are|does|do|can|could|will|would|has|have|where|how|anyone know)\b[^.!?\n]*\?"
+)
 
 
 def _phone_number(text: str) -> bool:
@@ -241,7 +257,8 @@ class SpamSignal:
             evidence.append((0.1, "a link to " + everyday[0]))
         if _HIDDEN_LINK.search(text):
             evidence.append((0.6, "a link spelled out to get past filters"))
-        lowered = text.lower()
+        # "Is it on any free streaming service?" asks where to watch; it offers nothing.
+        lowered = _ASKING.sub(" ", text.lower())
         seen: set[str] = set()
         for cue in CUES:
             match = cue.pattern.search(lowered)

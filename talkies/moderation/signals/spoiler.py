@@ -145,8 +145,8 @@ _NOT_DEATH = re.compile(
     r"\b(?:i|we|me|you) (?:\w+ )?(?:died|die|dying)\b|\bkill(?:s|ed)? it\b|\bkill(?:ed)? (?:me|for)\b|"
     r"\b(?:franchise|series|hype|genre|career|cinema|joke|theater|theatre|movie|film|plot|pacing|story|momentum|"
     r"energy|sequel|quality|tension|audience|crowd|box office) (?:\w+ )?(?:dies|died|is dead|was dead|goes down|"
-    r"went down)\b|\bdying to\b|\bdie hard\b|\bto die for\b|\bkilled (?:the|my) (?:mood|vibe|pacing|momentum|"
-    r"tension)\b|"
+    r"went down)\b|\bdying to\b|\bdie hard\b|\bto die for\b|\bkill(?:s|ed|ing)? (?:the|this|that|my|his|her|its|"
+    r"their) (?:franchise|series|movie|film|mood|vibe|pacing|momentum|tension|hype|joke|buzz|fun|story|audience)\b|"
     r"\b(?:before|until|if|unless|hope|hopefully|wish|should|would|could|might|needs to) (?:\w+ ){0,2}"
     r"(?:dies|die|died|is killed|gets killed)\b"
 )

@@ -63,6 +63,7 @@ from .toxicity_lexicon import (
     GROUP,
     JUDGING,
     MAKER,
+    PAST_WISHES,
     PERSON,
     SELF,
     SLURS,
@@ -185,9 +186,10 @@ def _targets(sentence: Sentence, *, cast: set[int], participants: set[int], char
             kinds[index] = CHARACTER
         elif key in _WORK:
             kinds[index] = WORK
-        elif token.capitalised and index > 0 and len(token.norm) > 2 and tokens[index - 1].norm != "the":
-            # A capitalised word inside a sentence that is no word we know: most likely a name.
-            kinds[index] = PERSON
+        elif token.capitalised and index > 0 and len(token.norm) > 2:
+            # A capitalised word inside a sentence that is no word we know: most likely a name, and after
+            # "the" a title a film gives its characters ("the Marquis", "the Chancellor").
+            kinds[index] = CHARACTER if tokens[index - 1].norm == "the" else PERSON
     for index in range(1, len(tokens)):
         owner = kinds[index - 1]
         # An attribute belongs to its owner: "your taste", "Keanu's face", "her body".
@@ -309,6 +311,13 @@ def _assess_sentence(
                     position,
                 )
             )
+    for pattern in PAST_WISHES:
+        for match in pattern.finditer(joined):
+            start = sentence.index_at(match.start())
+            target = _target_of(sentence, kinds, start, start, attributive=False, skip=(SELF,))
+            if target in (YOU, CAST, GROUP):
+                words = f"wishes {_TARGET_WORDS[target]} dead (“{match.group()}”)"
+                findings.append(_Finding(_TABLE[THREAT][target] - 0.05, words, position))
 
     for form in _DIRECTED:
         for match in form.pattern.finditer(joined):
@@ -370,7 +379,8 @@ _AND_YOU = re.compile(
 
 def _kind_of(key: str) -> str | None:
     """Which hostile lexicon a word is in, plurals included ("virgins", "clowns")."""
-    for candidate in (key, key[:-1] if key.endswith("s") else "", key[:-2] if key.endswith("es") else ""):
+    inflected = (key[:-1] if key.endswith("s") else "", key[:-2] if key.endswith(("es", "ed")) else "")
+    for candidate in (key, *inflected):
         if not candidate:
             continue
         if candidate in _STRONG:

@@ -179,6 +179,9 @@ _VIOLENCE = (
     r"hunt down|beat up|break|snap|rip|slit|cut|jump|fight|beat the (?:shit|crap|hell) out of|kick the (?:shit|crap) "
     r"out of)"
 )
+# "Keanu should have died instead": at a cast member or the reader, a death wish; at a character, or at
+# someone the catalogue cannot place ("Han should have died"), an opinion of the plot.
+PAST_WISHES = [re.compile(r"\bshould have (?:died|been killed|been shot)\b")]
 _THREATS = [
     re.compile(p)
     for p in (
@@ -201,6 +204,8 @@ _THREATS = [
         + _VIOLENCE
         + " "
         + _OBJECT,
+        r"\byou deserve (?:every bad thing|everything bad|all the (?:hate|pain|abuse)|to (?:suffer|be miserable|"
+        r"be alone|rot))",
         r"\b(?:should|deserves? to|needs? to|ought to|must) (?:just )?(?:die|drop dead|be shot|be killed|be hanged|"
         r"be hung|be beaten|be raped|be executed|be lynched|be put down|be burned|burn|hang|rot|suffer|get cancer|"
         r"get shot|get raped|be punched|be slapped|be hit|get punched|get slapped|get beaten|get beaten up|"
@@ -280,7 +285,10 @@ _DIRECTED = [
         aimed=True,
     ),
     _form(
-        0.8, r"\b(?:brain cells?|room temperature iq|smooth brain|pea brain|peanut brain|low iq|iq of a)\b", aimed=True
+        0.8,
+        r"\b(?:brain cells?|room temperature iq|smooth brain|pea brain|peanut brain|low iq|iq of a|brain ?dead|"
+        r"brain damaged|brain damage|brain rot|brainrot)\b",
+        aimed=True,
     ),
     _form(
         0.75,
@@ -314,6 +322,7 @@ _DIRECTED = [
         aimed=True,
     ),
     _form(0.8, r"\b(?:your|yo) (?:mom|mum|mama|mother) (?:is|was|should)\b"),
+    _form(0.6, r"\b(?:your|yo) (?:mom|mum|mama|momma)$"),
     _form(0.6, r"\bput (?:him|her|them|you) out to pasture\b", aimed=True),
     _form(0.9, r"\bwaste of (?:space|oxygen|air|skin|sperm|a human)\b", aimed=True),
     _form(0.75, r"\b(?:piece|sack|bag|lump) of (?:shit|crap|garbage|trash|filth)\b", aimed=True),
