@@ -4,6 +4,7 @@
     python -m talkies.moderation.evaluation.evaluate --split tune --errors    # what each signal got wrong
     python -m talkies.moderation.evaluation.evaluate --split tune --sweep     # metrics at other thresholds
     python -m talkies.moderation.evaluation.evaluate --split test --timing    # p50 cost of decide()
+    python -m talkies.moderation.evaluation.evaluate --comments other.jsonl   # any labelled set (split optional)
 
 comments.jsonl holds film-site comments written for this project, one JSON object a line: text, label
 (abuse, criticism, praise, neutral, spam or spoiler), film (a slug of films.json, or null) and split (tune
@@ -27,7 +28,6 @@ import timeit
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from talkies.moderation.decisions import Action, Decision, SignalConfig, SignalRule, decide
 from talkies.moderation.signals import AuthorFacts, FilmFacts, Signal, SignalContext, builtin_signals
@@ -99,16 +99,22 @@ def load_examples(path: Path = COMMENTS, split: str = "all") -> list[Example]:
         if not line.strip():
             continue
         row = json.loads(line)
-        if row["label"] not in LABELS or row["split"] not in ("tune", "test"):
-            raise ValueError(f"{path.name} line {number}: unknown label or split in {row}")
-        if split in (row["split"], "all"):
+        # A set labelled elsewhere may have no split: all of it is then test data.
+        row_split = row.get("split", "test")
+        if row.get("label") not in LABELS or row_split not in ("tune", "test") or not isinstance(row.get("text"), str):
+            raise ValueError(
+                f"{path.name} line {number}: needs a text, a label of {', '.join(LABELS)} and a split of "
+                f"tune or test: {row}"
+            )
+        if split in (row_split, "all"):
             author = AuthorFacts.from_mapping(row["author"]) if "author" in row else AuthorFacts()
-            examples.append(Example(row["text"], row["label"], row["film"], row["split"], author))
+            examples.append(Example(row["text"], row["label"], row.get("film"), row_split, author))
     return examples
 
 
 def context_for(example: Example, films: dict[str, FilmFacts]) -> SignalContext:
-    film = films[example.film] if example.film else FilmFacts()
+    # A film films.json does not describe is judged without its facts, as a thread about no film would be.
+    film = films.get(example.film, FilmFacts()) if example.film else FilmFacts()
     return SignalContext(text=example.text, film=film, author=example.author)
 
 
@@ -129,6 +135,8 @@ def evaluate(
     by_name = {signal.name: signal for signal in signals}
     films = load_films()
     examples = list(examples) if examples is not None else load_examples(split=split)
+    if not examples:
+        raise ValueError(f"no comments in the {split} split")
     flagged: dict[str, list[bool]] = {name: [] for name in by_name}
     for example in examples:
         decision = decide(context_for(example, films), config, signals=signals)
@@ -178,14 +186,14 @@ def markdown(report: Report) -> str:
     return "\n".join(lines)
 
 
-def errors(split: str) -> str:
+def errors(split: str, path: Path = COMMENTS) -> str:
     """Every comment a signal got wrong on a split, for reading while tuning (use the tune split)."""
     config = SignalConfig.defaults()
     signals = builtin_signals()
     films = load_films()
     wanted = {"toxicity": "abuse", "spam": "spam", "spoiler": "spoiler"}
     lines = []
-    for example in load_examples(split=split):
+    for example in load_examples(path, split=split):
         decision = decide(context_for(example, films), config, signals=signals)
         for signal in signals:
             hit = fired(decision, config, signal)
@@ -196,11 +204,11 @@ def errors(split: str) -> str:
     return "\n".join(sorted(lines))
 
 
-def sweep(split: str) -> str:
+def sweep(split: str, path: Path = COMMENTS) -> str:
     """Each signal's measures at thresholds from 0.3 to 0.85, the others at their defaults."""
     defaults = SignalConfig.defaults()
     lines = ["| signal | threshold | recall | precision | criticism flagged |", "|---|---:|---:|---:|---:|"]
-    examples = load_examples(split=split)
+    examples = load_examples(path, split=split)
     for name, label in (("toxicity", "abuse"), ("spam", "spam"), ("spoiler", "spoiler")):
         for step in range(6, 18):
             threshold = step / 20
@@ -215,7 +223,7 @@ def sweep(split: str) -> str:
     return "\n".join(lines)
 
 
-def decide_cost_ms(split: str) -> tuple[float, float]:
+def decide_cost_ms(split: str, path: Path = COMMENTS) -> tuple[float, float]:
     """The median and 95th percentile cost of decide() on one comment of the split, in milliseconds: each
     comment timed with timeit (best of 7 single runs), after the model has been loaded. The sentence
     split, which the signals share within one decide(), is forgotten before every run, so no run is
@@ -223,7 +231,7 @@ def decide_cost_ms(split: str) -> tuple[float, float]:
     config = SignalConfig.defaults()
     signals = builtin_signals()
     films = load_films()
-    contexts = [context_for(example, films) for example in load_examples(split=split)]
+    contexts = [context_for(example, films) for example in load_examples(path, split=split)]
     decide(contexts[0], config, signals=signals)
     costs = sorted(
         min(
@@ -245,35 +253,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m talkies.moderation.evaluation.evaluate", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("--split", choices=SPLITS, default="test")
+    parser.add_argument(
+        "--comments", type=Path, default=COMMENTS, help="another labelled JSON-lines file (text, label, film, split)"
+    )
     parser.add_argument("--errors", action="store_true", help="list what each signal got wrong")
     parser.add_argument("--sweep", action="store_true", help="measures at other thresholds (tune split only)")
     parser.add_argument("--timing", action="store_true", help="the p50 and p95 cost of decide() on one comment")
     args = parser.parse_args(argv)
     if args.sweep and args.split != "tune":
         parser.error("--sweep is for choosing thresholds, so it runs on the tune split only (--split tune)")
-    report = evaluate(args.split)
+    try:
+        report = evaluate(args.split, examples=load_examples(args.comments, split=args.split))
+    except (OSError, ValueError) as error:
+        parser.error(str(error))
     print(markdown(report))
     if args.timing:
-        p50, p95 = decide_cost_ms(args.split)
+        p50, p95 = decide_cost_ms(args.split, args.comments)
         print(f"\ndecide() on one comment: p50 {p50:.2f} ms, p95 {p95:.2f} ms ({report.count} comments)")
     if args.sweep:
-        print("\n" + sweep(args.split))
+        print("\n" + sweep(args.split, args.comments))
     if args.errors:
-        print("\n" + errors(args.split))
+        print("\n" + errors(args.split, args.comments))
     return 0
 
 
-def _configure_django() -> None:
-    # decide() reads settings only when it is not handed the signals; evaluate always hands them over,
-    # but importing the app's modules should not need a configured project either.
-    import os
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "talkies.settings")
-
-
 if __name__ == "__main__":
-    _configure_django()
     sys.exit(main())
-
-
-__all__: list[Any] = ["Example", "Report", "decide_cost_ms", "evaluate", "load_examples", "markdown"]

@@ -84,7 +84,10 @@ CUES = [
         0.45,
         "a money, crypto or product pitch",
         r"\binvest(?:ment|ing)? (?:opportunity|plan|platform|advisor|with me|with us|in (?:my|our))\b",
-        r"\b(?:passive income|financial freedom|side hustle|work(?:ing)? from home|be your own boss)\b",
+        r"\b(?:passive income|financial freedom|side hustle|(?:work|working|earn|earning|money|income|cash) from home|"
+        r"be your own boss)\b|\$\$+",
+        r"\b(?:i )?saw your profile\b|\bbe (?:your|my) (?:friend|girlfriend|boyfriend)\b|\bget to know you\b|"
+        r"\blooking for (?:friendship|love|a husband|a wife)\b",
         r"\b(?:earn|make|made|making|earned|earning|earns|makes)\b(?:\W+\w+){0,3}?\W+\$ ?\d[\d,.]*k?\b",
         r"\b\d[\d,.]*k? (?:dollars|usd|bucks|euros|pounds)\b",
         r"\b(?:no credit check|instant approval|approved instantly|fast cash|quick cash|ask me how)\b",

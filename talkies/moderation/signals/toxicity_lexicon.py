@@ -323,6 +323,18 @@ _DIRECTED = [
     ),
     _form(0.8, r"\b(?:your|yo) (?:mom|mum|mama|mother) (?:is|was|should)\b"),
     _form(0.6, r"\b(?:your|yo) (?:mom|mum|mama|momma)$"),
+    _form(
+        0.7,
+        r"\bno wonder (?:you are|you|ur) (?:single|alone|lonely|unemployed|a virgin|divorced|still single|friendless|"
+        r"so miserable|so bitter)\b",
+    ),
+    # Glad a real person died ("Reddick dying is the best thing that happened to it"); at a character, plot talk.
+    _form(
+        0.85,
+        r"\b(?:dying|death|died|dies|dead) (?:is|was|would be) (?:the )?best thing\b|\bglad (?:he|she|they) (?:is|are) "
+        r"dead\b",
+        aimed=True,
+    ),
     _form(0.6, r"\bput (?:him|her|them|you) out to pasture\b", aimed=True),
     _form(0.9, r"\bwaste of (?:space|oxygen|air|skin|sperm|a human)\b", aimed=True),
     _form(0.75, r"\b(?:piece|sack|bag|lump) of (?:shit|crap|garbage|trash|filth)\b", aimed=True),
