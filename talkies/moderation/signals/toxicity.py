@@ -35,7 +35,7 @@ from talkies.moderation.words import find_listed_words
 
 from . import profanity
 from .base import SignalContext, SignalResult
-from .text import Sentence, Token, keyset, name_index, names_of, sentences, visible_text, without_urls
+from .text import FUNCTION_WORDS, Sentence, Token, keyset, name_index, names_of, sentences, visible_text, without_urls
 from .toxicity_lexicon import (
     _ATTRIBUTES,
     _BODY,
@@ -63,6 +63,7 @@ from .toxicity_lexicon import (
     GROUP,
     JUDGING,
     MAKER,
+    NAME,
     PAST_WISHES,
     PERSON,
     SELF,
@@ -78,13 +79,13 @@ from .toxicity_lexicon import (
 
 # How hostile each kind of word is when aimed at each kind of target (None: no target found). The
 # threshold sits at 0.5: an insult at "you" is abuse, the same word at the plot is not.
-_COLUMNS: tuple[str | None, ...] = (YOU, GROUP, CAST, PERSON, THIRD, MAKER, CHARACTER, WORK, SELF, None)
+_COLUMNS: tuple[str | None, ...] = (YOU, GROUP, CAST, PERSON, THIRD, NAME, MAKER, CHARACTER, WORK, SELF, None)
 _ROWS = {
-    #        you   group cast  person he/she maker char  work  self  none
-    STRONG: (0.92, 0.88, 0.85, 0.70, 0.58, 0.30, 0.25, 0.30, 0.10, 0.62),
-    JUDGING: (0.82, 0.75, 0.35, 0.40, 0.30, 0.08, 0.10, 0.08, 0.05, 0.12),
-    BODY: (0.92, 0.85, 0.90, 0.82, 0.80, 0.30, 0.30, 0.15, 0.05, 0.35),
-    THREAT: (0.97, 0.95, 0.95, 0.90, 0.88, 0.45, 0.20, 0.15, 0.30, 0.85),
+    #        you   group cast  person he/she name  maker char  work  self  none
+    STRONG: (0.92, 0.88, 0.85, 0.70, 0.58, 0.45, 0.30, 0.25, 0.30, 0.10, 0.62),
+    JUDGING: (0.82, 0.75, 0.35, 0.40, 0.30, 0.20, 0.08, 0.10, 0.08, 0.05, 0.12),
+    BODY: (0.92, 0.85, 0.90, 0.82, 0.80, 0.75, 0.30, 0.30, 0.15, 0.05, 0.35),
+    THREAT: (0.97, 0.95, 0.95, 0.90, 0.88, 0.75, 0.45, 0.20, 0.15, 0.30, 0.85),
 }
 _TABLE = {kind: dict(zip(_COLUMNS, row, strict=True)) for kind, row in _ROWS.items()}
 _TARGET_WORDS = {
@@ -93,6 +94,7 @@ _TARGET_WORDS = {
     CAST: "a cast member",
     PERSON: "a person",
     THIRD: "a person",
+    NAME: "someone named",
     MAKER: "the film's makers",
     CHARACTER: "a character",
     WORK: "the work",
@@ -186,10 +188,14 @@ def _targets(sentence: Sentence, *, cast: set[int], participants: set[int], char
             kinds[index] = CHARACTER
         elif key in _WORK:
             kinds[index] = WORK
-        elif token.capitalised and index > 0 and len(token.norm) > 2:
-            # A capitalised word inside a sentence that is no word we know: most likely a name, and after
-            # "the" a title a film gives its characters ("the Marquis", "the Chancellor").
-            kinds[index] = CHARACTER if tokens[index - 1].norm == "the" else PERSON
+        elif token.capitalised and len(token.norm) > 2 and (index > 0 or _names_a_subject(tokens)):
+            # A capitalised word that is no word we know: a name; after "the" (or after such a title word) a
+            # title a film gives its characters ("the Marquis", "the High Table").
+            previous = tokens[index - 1] if index else None
+            titled = previous is not None and (
+                previous.norm == "the" or (previous.capitalised and kinds[index - 1] == CHARACTER)
+            )
+            kinds[index] = CHARACTER if titled else NAME
     for index in range(1, len(tokens)):
         owner = kinds[index - 1]
         # An attribute belongs to its owner: "your taste", "Keanu's face", "her body".
@@ -202,6 +208,14 @@ def _targets(sentence: Sentence, *, cast: set[int], participants: set[int], char
         if tokens[index].key in ("guy", "guys") and tokens[index - 1].key in ("bad", "good", "main"):
             kinds[index] = CHARACTER
     return kinds
+
+
+def _names_a_subject(tokens: tuple[Token, ...]) -> bool:
+    """Whether a sentence opens with a name said to be or do something ("Santino is an idiot")."""
+    return len(tokens) > 1 and tokens[1].key in _SUBJECT_VERBS and tokens[0].norm not in FUNCTION_WORDS
+
+
+_SUBJECT_VERBS = keyset("is was are were has had gets got should can will needs looks seems acts sounds deserves")
 
 
 def _nearest(kinds: list[str | None], indexes: range, skip: tuple[str, ...] = ()) -> str | None:
@@ -256,10 +270,13 @@ def _target_index(
         target = kinds[index]
         if target is None or target in skip:
             continue
-        if target == WORK:
-            for back in range(index - 1, max(0, index - 6), -1):
-                owner = kinds[back - 1]
-                if sentence.tokens[back].key in ("who", "that", "whom") and owner in _PEOPLE_KINDS:
+        if target in (WORK, CHARACTER):
+            for back in range(index - 1, max(-1, index - 8), -1):
+                key = sentence.tokens[back].key
+                if key in ("whoever", "anyone", "anybody", "everyone", "everybody"):
+                    return GROUP, back
+                owner = kinds[back - 1] if back else None
+                if key in ("who", "that", "whom") and owner in _PEOPLE_KINDS:
                     return owner, back - 1
         return target, index
     for index in range(end, min(len(kinds), end + 4)):

@@ -20,6 +20,7 @@ CAST = "cast"  # a cast member of this film, named
 PERSON = "person"  # this guy, the director, a named person we do not know
 MAKER = "maker"  # a studio, Hollywood, whoever made this
 THIRD = "third"  # he, she: a person, or as often a character
+NAME = "name"  # a capitalised name nobody can place: a character in a film's thread as often as a person
 CHARACTER = "character"  # fiction: a character by name, the villain
 WORK = "work"  # the film and its parts
 SELF = "self"  # I, me
@@ -42,7 +43,9 @@ _CHARACTER = keyset(
     """villain villains hero heroes heroine protagonist protagonists antagonist character characters henchman
     henchmen sidekick sidekicks bad baddie baddies goons goon mobster mobsters gangster gangsters assassin
     assassins killer killers thug thugs cop cops soldier soldiers guard guards robot robots alien aliens zombie
-    zombies monster monsters vampire vampires mob cult"""
+    zombies monster monsters vampire vampires mob cult sheriff detective detectives captain doctor nurse king queen
+    prince princess president general mayor agent agents priest boss leader father mother dad mom mum son
+    daughter brother sister wife husband boyfriend girlfriend kid kids mentor family team crew gang dog cat"""
 )
 _WORK = keyset(
     """movie movies film films flick flicks picture script scripts screenplay plot plots story stories storyline
@@ -248,7 +251,7 @@ _SIMPLE = (
 )
 _DIRECTED = [
     # Swearing at someone, and telling them to go away.
-    _form(0.92, r"\b(?:fuck|f\*+k|f\*+ck|screw|damn|bugger|sod) (?:you|off|your \w+)\b"),
+    _form(0.92, r"\b(?:fuck|f\*+k|f\*+ck|screw|bugger|sod) (?:you|off|your \w+)\b"),
     _form(0.95, r"\b(?:get|go) fuck (?:yourself|yourselves)\b"),
     _form(0.85, r"\b(?:shut|shut the fuck|shut the hell) up\b(?! and take my money)|\bshut your (?:mouth|face|trap)\b"),
     _form(0.9, r"\b(?:stfu|gtfo|foad)\b"),
@@ -388,5 +391,6 @@ _HARMLESS = [
         r"\b(?:turn|switch|shut) (?:off )?your brains? (?:off )?|\b(?:leave|check) your brains? at the door\b",
         # What the film does to the people in it: "the CGI makes everyone look like wax".
         r"\bmakes? (?:\w+ ){0,2}(?:look|sound) like\b",
+        r"\b(?:makes?|made|making) (?:you|me|us|people|viewers|the audience|everyone) (?:feel|look|seem)\b.*",
     )
 ]
