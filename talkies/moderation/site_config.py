@@ -128,3 +128,9 @@ def spoiler_suggestion(*, thread: Thread, body: str) -> SpoilerSuggestion:
     result = signal.assess(context)
     suggest = result.score >= config.rule_for(signal).threshold
     return SpoilerSuggestion(suggest=suggest, reasons=result.reasons[:2] if suggest else [])
+
+
+def warm_up_signals() -> None:
+    """Load the text signals' models now (about a second, once per process), so that a server process's
+    first comment is not the one that pays for it. The ASGI and WSGI entry points call this."""
+    decide(SignalContext(text="Warming up: the film was good."), SignalConfig.defaults())
