@@ -136,6 +136,12 @@ def _normalise_word(written: str) -> tuple[str, ...]:
     return (lowered,) if lowered else ()
 
 
+_BEFORE_ILL = wordset(
+    "mentally terminally critically seriously very so is was are were be been feel feels feeling felt got get gets "
+    "getting become became fell falls look looks looked"
+)
+
+
 def tokenize(text: str) -> tuple[Token, ...]:
     tokens: list[Token] = []
     for match in _WORD.finditer(text):
@@ -146,6 +152,9 @@ def tokenize(text: str) -> tuple[Token, ...]:
         if not any(char.isalnum() for char in written):
             continue
         norms = _normalise_word(written)
+        # "ill" is "I'll" typed fast ("ill find you"), unless it follows what "ill" follows ("mentally ill").
+        if norms == ("i", "will") and written.lower() == "ill" and tokens and tokens[-1].norm in _BEFORE_ILL:
+            norms = ("ill",)
         possessive = written.lower().endswith(("'s", "’s")) and len(norms) == 1
         capitalised = written[:1].isupper() and not written.isupper()
         for position, norm in enumerate(norms):

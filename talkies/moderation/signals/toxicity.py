@@ -35,7 +35,18 @@ from talkies.moderation.words import find_listed_words
 
 from . import profanity
 from .base import SignalContext, SignalResult
-from .text import FUNCTION_WORDS, Sentence, Token, keyset, name_index, names_of, sentences, visible_text, without_urls
+from .text import (
+    FUNCTION_WORDS,
+    Sentence,
+    Token,
+    keyset,
+    name_index,
+    names_of,
+    sentences,
+    visible_text,
+    without_urls,
+    wordset,
+)
 from .toxicity_lexicon import (
     _ATTRIBUTES,
     _BODY,
@@ -188,6 +199,9 @@ def _targets(sentence: Sentence, *, cast: set[int], participants: set[int], char
             kinds[index] = CHARACTER
         elif key in _WORK:
             kinds[index] = WORK
+        elif _unnamed_people(tokens, index):
+            # "the villagers", "the guards": in a film's thread, people in the film.
+            kinds[index] = CHARACTER
         elif token.capitalised and len(token.norm) > 2 and (index > 0 or _names_a_subject(tokens)):
             # A capitalised word that is no word we know: a name; after "the" (or after such a title word) a
             # title a film gives its characters ("the Marquis", "the High Table").
@@ -208,6 +222,17 @@ def _targets(sentence: Sentence, *, cast: set[int], participants: set[int], char
         if tokens[index].key in ("guy", "guys") and tokens[index - 1].key in ("bad", "good", "main"):
             kinds[index] = CHARACTER
     return kinds
+
+
+def _unnamed_people(tokens: tuple[Token, ...], index: int) -> bool:
+    token = tokens[index]
+    plural = token.norm.endswith("s") and len(token.norm) > 4 and token.norm not in _NOT_PEOPLE
+    return (
+        bool(index) and tokens[index - 1].norm == "the" and plural and not token.capitalised and not _kind_of(token.key)
+    )
+
+
+_NOT_PEOPLE = wordset("others things seconds minutes hours years days series credits visuals effects")
 
 
 def _names_a_subject(tokens: tuple[Token, ...]) -> bool:

@@ -30,7 +30,8 @@ _GROUP = keyset(
     """people ppl anyone anybody everyone everybody whoever fans fanboys fanboy fangirls fanbase haters boomers
     zoomers millennials normies snowflakes incels liberals leftists conservatives republicans democrats
     feminists women females blacks whites gays lesbians jews muslims christians mexicans immigrants asians
-    arabs indians foreigners trans commenters commentators posters redditors trolls"""
+    arabs indians foreigners trans commenters commentators posters redditors trolls audience audiences viewers
+    moviegoers public"""
 )
 _THIRD = keyset("he she him her himself herself")
 _PERSON = keyset(
@@ -45,7 +46,9 @@ _CHARACTER = keyset(
     assassins killer killers thug thugs cop cops soldier soldiers guard guards robot robots alien aliens zombie
     zombies monster monsters vampire vampires mob cult sheriff detective detectives captain doctor nurse king queen
     prince princess president general mayor agent agents priest boss leader father mother dad mom mum son
-    daughter brother sister wife husband boyfriend girlfriend kid kids mentor family team crew gang dog cat"""
+    daughter brother sister wife husband boyfriend girlfriend kid kids mentor family team crew gang dog cat
+    villagers townspeople locals police guests passengers survivors teenagers students campers victims hostages
+    henchwoman"""
 )
 _WORK = keyset(
     """movie movies film films flick flicks picture script scripts screenplay plot plots story stories storyline
@@ -222,7 +225,9 @@ _THREATS = [
         r"\bdrink bleach\b",
         r"\bjump off a (?:bridge|cliff|building|roof)\b",
         r"\b(?:die|burn|rot) in (?:a fire|hell|a ditch)\b",
-        r"\bgo (?:and )?(?:die|get cancer)\b",
+        r"\bgo (?:and )?(?:die|get cancer|choke|rot|drown|jump off)\b|\bchoke on (?:a|my|your) (?:dick|cock|bone)\b",
+        r"\b(?:beats?|beating|kicks?|kicking|knocks?) the (?:shit|crap|hell|life) out of (?:you|him|her|them)\b",
+        r"\bstop breathing\b",
     )
 ]
 
@@ -339,7 +344,12 @@ _DIRECTED = [
         aimed=True,
     ),
     _form(0.6, r"\bput (?:him|her|them|you) out to pasture\b", aimed=True),
-    _form(0.9, r"\bwaste of (?:space|oxygen|air|skin|sperm|a human)\b", aimed=True),
+    _form(0.9, r"\bwaste of (?:space|oxygen|air|skin|sperm|a human)\b|\bwasting (?:air|oxygen|space)\b", aimed=True),
+    _form(
+        0.7,
+        r"\byou(?: are)? (?:mentally ill|mentally unstable|psychotic|unwell|mental)\b|\byou (?:need|should get|should "
+        r"see) (?:professional )?(?:help|therapy|a therapist|a shrink|a psychiatrist)\b",
+    ),
     _form(0.75, r"\b(?:piece|sack|bag|lump) of (?:shit|crap|garbage|trash|filth)\b", aimed=True),
     _form(0.85, r"\b(?:garbage|trash|scum|filth) (?:human|person|people)\b|\bhuman (?:garbage|trash|scum|filth)\b"),
     # People called animals or vermin ("you people are animals"); the villains may be, so only at a person.
@@ -383,8 +393,8 @@ _DIRECTED = [
 _HARMLESS = [
     re.compile(p)
     for p in (
-        r"\b(?:treats?|treated|thinks?|thought|assumes?|talks? down to|talked down to) (?:you|us|the audience|"
-        r"viewers|its audience|fans|people) (?:like|as if|as though)\b.*",
+        r"\b(?:treats?|treated|thinks?|thought|assumes?|assumed|talks? down to|talked down to) (?:you|us|the audience|"
+        r"viewers|its audience|its viewers|fans|people|we)\b.*",
         r"\bwould be (?:a fool|an idiot|crazy|mad|insane|stupid) (?:not )?to (?:miss|skip|pass)\b",
         r"\b(?:shut up and take my money)\b",
         r"\b(?:call me|color me|colour me) (?:stupid|dumb|crazy|an idiot|a fool)\b",
