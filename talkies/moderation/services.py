@@ -10,19 +10,22 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from talkies.accounts.actors import Actor
 from talkies.accounts.models import Site, User
+from talkies.catalogue.models import Film
 from talkies.comments.models import Comment
 from talkies.comments.permissions import can_report_comment, is_author
 from talkies.comments.services import comment_feature, comment_set_spoiler, comment_set_status
 from talkies.lib.errors import NotFound, PermissionDenied, ServiceError
+from talkies.stories.models import Story
 
 from .events import ModerationEvent, ModerationEventKind, moderation_changed
-from .models import AuditEntry, AuthorStanding, ModerationSettings, QueueEntry, Report
+from .models import AuditEntry, AuthorStanding, ListedWord, ModerationSettings, PremoderationRule, QueueEntry, Report
 from .permissions import (
     Moderator,
     can_configure_moderation,
@@ -472,3 +475,141 @@ def comments_for_site(site: Site, comment_ids: list[int]) -> dict[int, Comment]:
         thread__site=site, pk__in=comment_ids
     )
     return {comment.pk: comment for comment in found}
+
+
+# --- Configuring a site's moderation ------------------------------------------------------------------
+
+SETTINGS_FIELDS = (
+    "reports_to_queue",
+    "toxicity_threshold",
+    "toxicity_action",
+    "spam_threshold",
+    "spam_action",
+    "spoiler_threshold",
+    "spoiler_action",
+    "bad_domains",
+    "digest_emails",
+)
+WORD_MAX = 80
+
+
+def moderation_settings_update(*, site: Site, moderator: Moderator, changes: dict) -> ModerationSettings:
+    """Change the site's moderation settings (any of SETTINGS_FIELDS), validated, and log what changed."""
+    require_configure(moderator, site)
+    unknown = set(changes) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise ServiceError(sorted(unknown)[0], f"{sorted(unknown)[0]} is not a moderation setting")
+    current = settings_for(site)
+    before = {name: getattr(current, name) for name in changes}
+    for name, value in changes.items():
+        setattr(current, name, value)
+    try:
+        current.full_clean(exclude=["site"])
+    except DjangoValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise ServiceError(field, f"{field}: {' '.join(messages)}") from None
+    for name in ("toxicity_threshold", "spam_threshold", "spoiler_threshold"):
+        if not 0.0 <= getattr(current, name) <= 1.0:
+            raise ServiceError(name, f"{name} must be from 0 to 1 (0 means the tuned default)")
+    with transaction.atomic():
+        current.save()
+        changed = [
+            f"{name}: {before[name]!r} → {getattr(current, name)!r}"
+            for name in changes
+            if before[name] != getattr(current, name)
+        ]
+        if changed:
+            audit(
+                site=site,
+                action="settings",
+                actor_label=moderator.label,
+                actor=moderator.user,
+                reason="; ".join(changed),
+            )
+    return current
+
+
+def word_lists_set(*, site: Site, moderator: Moderator, banned: list[str], suspect: list[str]) -> None:
+    """Replace the site's banned and suspect words (a word on both lists is banned)."""
+    require_configure(moderator, site)
+    banned_words = _clean_words(banned, "banned")
+    suspect_words = [word for word in _clean_words(suspect, "suspect") if word not in banned_words]
+    with transaction.atomic():
+        before = set(ListedWord.objects.filter(site=site).values_list("word", "kind"))
+        ListedWord.objects.filter(site=site).delete()
+        ListedWord.objects.bulk_create(
+            [ListedWord(site=site, word=word, kind=ListedWord.Kind.BANNED) for word in banned_words]
+            + [ListedWord(site=site, word=word, kind=ListedWord.Kind.SUSPECT) for word in suspect_words]
+        )
+        after = set(ListedWord.objects.filter(site=site).values_list("word", "kind"))
+        if before != after:
+            added = ", ".join(f"{w} ({k})" for w, k in sorted(after - before)) or "none"
+            removed = ", ".join(f"{w} ({k})" for w, k in sorted(before - after)) or "none"
+            audit(
+                site=site,
+                action="word_lists",
+                actor_label=moderator.label,
+                actor=moderator.user,
+                reason=f"added {added}; removed {removed}",
+            )
+
+
+def _clean_words(words: list[str], which: str) -> list[str]:
+    cleaned = []
+    for line, word in enumerate(words, start=1):
+        word = " ".join(word.split()).lower()
+        if not word:
+            continue
+        if len(word) > WORD_MAX:
+            raise ServiceError(which, f"{which} word {line} is too long (the maximum is {WORD_MAX} characters)")
+        if word not in cleaned:
+            cleaned.append(word)
+    return cleaned
+
+
+def premoderation_rule_add(
+    *,
+    site: Site,
+    moderator: Moderator,
+    scope: str,
+    story: Story | None = None,
+    film: Film | None = None,
+    user: User | None = None,
+    approved_comments_needed: int = 1,
+) -> PremoderationRule:
+    require_configure(moderator, site)
+    if scope not in PremoderationRule.Scope.values:
+        raise ServiceError("scope", f"scope must be one of {', '.join(PremoderationRule.Scope.values)}, not {scope!r}")
+    needs = {
+        PremoderationRule.Scope.STORY: ("story", story),
+        PremoderationRule.Scope.FILM: ("film", film),
+        PremoderationRule.Scope.USER: ("user", user),
+    }
+    if scope in needs and needs[scope][1] is None:
+        raise ServiceError(
+            needs[scope][0], f"{needs[scope][0]} is missing: say which {needs[scope][0]} to pre-moderate"
+        )
+    if story is not None and story.site_id != site.pk:
+        raise ServiceError("story", f"that story is not on {site.name}")
+    if not 1 <= approved_comments_needed <= 1000:
+        raise ServiceError("approved_comments_needed", "approved_comments_needed must be from 1 to 1000")
+    with transaction.atomic():
+        rule = PremoderationRule.objects.create(
+            site=site,
+            scope=scope,
+            story=story if scope == PremoderationRule.Scope.STORY else None,
+            film=film if scope == PremoderationRule.Scope.FILM else None,
+            user=user if scope == PremoderationRule.Scope.USER else None,
+            approved_comments_needed=approved_comments_needed,
+        )
+        audit(site=site, action="rule_added", actor_label=moderator.label, actor=moderator.user, reason=str(rule))
+    return rule
+
+
+def premoderation_rule_remove(*, rule: PremoderationRule, moderator: Moderator) -> None:
+    require_configure(moderator, rule.site)
+    with transaction.atomic():
+        audit(
+            site=rule.site, action="rule_removed", actor_label=moderator.label, actor=moderator.user, reason=str(rule)
+        )
+        rule.delete()

@@ -22,6 +22,7 @@ urlpatterns = [
     path("feeds/stories.atom", feeds.SiteStoriesFeed(), name="feed-stories"),
     path("moderate/", moderate.moderate_queue, name="moderate"),
     path("moderate/bulk/", moderate.moderate_bulk_action, name="moderate-bulk"),
+    path("moderate/settings/", moderate.moderate_settings, name="moderate-settings"),
     path("moderate/comments/<int:pk>/", moderate.moderate_item, name="moderate-item"),
     path("moderate/comments/<int:pk>/act/", moderate.moderate_comment_action, name="moderate-comment"),
     path("moderate/authors/<int:user_id>/", moderate.moderate_author_page, name="moderate-author"),

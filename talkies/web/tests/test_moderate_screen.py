@@ -90,3 +90,48 @@ def test_the_author_page_shows_history_and_audit(client, moderator, reader, held
     page = client.get(f"/moderate/authors/{reader.pk}/").content.decode()
     assert "1 comment on Reel News" in page
     assert "hold" in page  # the rule's audit entry
+
+
+def test_a_moderator_sets_rules_word_lists_and_thresholds_on_the_settings_page(client, moderator, site, thread, reader):
+    client.force_login(moderator)
+    assert client.get("/moderate/settings/").status_code == 200
+    client.post("/moderate/settings/", {"form": "words", "banned": "Slur\nslur\n", "suspect": "idiot"})
+    client.post("/moderate/settings/", {"form": "add_rule", "scope": "links", "approved_comments_needed": "1"})
+    answer = client.post(
+        "/moderate/settings/",
+        {
+            "form": "settings",
+            "reports_to_queue": "3",
+            "toxicity_threshold": "0.7",
+            "toxicity_action": "report",
+            "spam_threshold": "0",
+            "spam_action": "premoderate",
+            "spoiler_threshold": "0",
+            "spoiler_action": "allow",
+            "bad_domains": "spam.example",
+        },
+        follow=True,
+    )
+    assert "Saved." in answer.content.decode()
+    from talkies.moderation.models import ListedWord, ModerationSettings
+
+    assert set(ListedWord.objects.filter(site=site).values_list("word", "kind")) == {
+        ("slur", "banned"),
+        ("idiot", "suspect"),
+    }
+    assert PremoderationRule.objects.filter(site=site, scope="links").exists()
+    saved = ModerationSettings.objects.get(site=site)
+    assert (saved.reports_to_queue, saved.toxicity_threshold, saved.toxicity_action) == (3, 0.7, "report")
+    assert AuditEntry.objects.filter(site=site, action__in=["word_lists", "rule_added", "settings"]).count() == 3
+
+    held = comment_create(thread=thread, author=reader, body="See http://example.com")
+    assert held.status == Comment.Status.PENDING
+    rejected = comment_create(thread=thread, author=reader, body="what a S L U R")
+    assert rejected.status == Comment.Status.REJECTED and "“S L U R”" in rejected.moderation_notice
+
+
+def test_an_editor_may_work_the_queues_but_not_change_the_rules(client, editor):
+    client.force_login(editor)
+    assert client.get("/moderate/").status_code == 200
+    assert client.get("/moderate/settings/").status_code == 403
+    assert client.post("/moderate/settings/", {"form": "words", "banned": "x"}).status_code == 403

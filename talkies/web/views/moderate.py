@@ -22,8 +22,21 @@ from talkies.accounts.models import User
 from talkies.accounts.requests import SiteRequest
 from talkies.catalogue.models import Film
 from talkies.lib.errors import ServiceError
-from talkies.moderation.models import AuthorStanding, Report
-from talkies.moderation.permissions import Moderator, can_moderate_comments, can_sanction_authors
+from talkies.moderation.models import (
+    Action,
+    AuditEntry,
+    AuthorStanding,
+    ListedWord,
+    ModerationSettings,
+    PremoderationRule,
+    Report,
+)
+from talkies.moderation.permissions import (
+    Moderator,
+    can_configure_moderation,
+    can_moderate_comments,
+    can_sanction_authors,
+)
 from talkies.moderation.selectors import (
     QUEUE_LABELS,
     Queue,
@@ -43,7 +56,12 @@ from talkies.moderation.services import (
     moderate_author,
     moderate_comment,
     moderate_comments,
+    moderation_settings_update,
+    premoderation_rule_add,
+    premoderation_rule_remove,
+    settings_for,
     standing_of,
+    word_lists_set,
 )
 from talkies.stories.models import Story
 
@@ -306,3 +324,89 @@ def standing_summary(standing: AuthorStanding | None) -> list[str]:
     if standing.is_trusted:
         notes.append("trusted")
     return notes
+
+
+def moderate_settings(request: SiteRequest) -> HttpResponse:
+    """/moderate/settings/: the site's pre-moderation rules, word lists and signal settings, for its
+    moderators and admins (who need no Django admin access for it). Every change is in the audit log."""
+    moderator = _moderator_or_refusal(request)
+    if isinstance(moderator, HttpResponse):
+        return moderator
+    site = moderator.site
+    if not can_configure_moderation(moderator, site):
+        return render(request, "web/moderate/refused.html", {"configure": True}, status=403)
+    if request.method == "POST":
+        try:
+            _save_settings(request, moderator)
+        except ServiceError as error:
+            messages.error(request, f"Not saved: {error.message}.")
+        else:
+            messages.success(request, "Saved.")
+        return redirect("moderate-settings")
+    words = ListedWord.objects.filter(site=site).order_by("word")
+    context = {
+        "moderator": moderator,
+        "settings": settings_for(site),
+        "actions": Action.choices,
+        "spoiler_actions": ModerationSettings._meta.get_field("spoiler_action").choices,
+        "banned": "\n".join(w.word for w in words if w.kind == ListedWord.Kind.BANNED),
+        "suspect": "\n".join(w.word for w in words if w.kind == ListedWord.Kind.SUSPECT),
+        "rules": PremoderationRule.objects.filter(site=site).select_related("story", "film", "user").order_by("id"),
+        "scopes": PremoderationRule.Scope.choices,
+        "stories": Story.objects.filter(site=site).order_by("-published_at", "-id").only("id", "title")[:200],
+        "films": Film.objects.order_by("title").only("id", "title")[:500],
+        "audit": AuditEntry.objects.filter(site=site, action__in=CONFIG_ACTIONS).order_by("-created_at", "-id")[:20],
+    }
+    return render(request, "web/moderate/settings.html", context)
+
+
+CONFIG_ACTIONS = ("settings", "word_lists", "rule_added", "rule_removed")
+
+
+def _save_settings(request: SiteRequest, moderator: Moderator) -> None:
+    site, post = moderator.site, request.POST
+    form = post.get("form")
+    if form == "words":
+        word_lists_set(
+            site=site,
+            moderator=moderator,
+            banned=post.get("banned", "").splitlines(),
+            suspect=post.get("suspect", "").splitlines(),
+        )
+    elif form == "settings":
+        changes: dict[str, Any] = {"bad_domains": post.get("bad_domains", ""), "digest_emails": "digest_emails" in post}
+        for name in ("toxicity", "spam", "spoiler"):
+            changes[f"{name}_action"] = post.get(f"{name}_action", "")
+            changes[f"{name}_threshold"] = _number(post.get(f"{name}_threshold", "0"), f"{name}_threshold")
+        changes["reports_to_queue"] = int(_number(post.get("reports_to_queue", "1"), "reports_to_queue"))
+        moderation_settings_update(site=site, moderator=moderator, changes=changes)
+    elif form == "add_rule":
+        user = None
+        if post.get("username"):
+            user = User.objects.filter(username__iexact=post["username"].strip()).first()
+            if user is None:
+                raise ServiceError("username", f"there is no user called {post['username'].strip()!r}")
+        needed = int(_number(post.get("approved_comments_needed", "1"), "approved_comments_needed"))
+        premoderation_rule_add(
+            site=site,
+            moderator=moderator,
+            scope=post.get("scope", ""),
+            story=Story.objects.filter(site=site, pk=_whole(post.get("story")) or 0).first(),
+            film=Film.objects.filter(pk=_whole(post.get("film")) or 0).first(),
+            user=user,
+            approved_comments_needed=needed,
+        )
+    elif form == "remove_rule":
+        rule = PremoderationRule.objects.filter(site=site, pk=_whole(post.get("rule")) or 0).first()
+        if rule is None:
+            raise ServiceError("rule", "that rule is gone already")
+        premoderation_rule_remove(rule=rule, moderator=moderator)
+    else:
+        raise ServiceError("form", "that form was not understood")
+
+
+def _number(value: str, field: str) -> float:
+    try:
+        return float(value.strip() or "0")
+    except ValueError:
+        raise ServiceError(field, f"{field} must be a number, not {value!r}") from None
