@@ -1,5 +1,11 @@
+from typing import Any
+
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
+
+from talkies.lib.ratelimit import RateLimited, enforce_rate_limit
 
 from .models import User
 
@@ -29,3 +35,27 @@ class AccountSettingsForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ("notify_replies", "notify_moderation")
+
+
+class LimitedAuthenticationForm(AuthenticationForm):
+    """Django's sign-in form, counting each attempt against settings.RATE_LIMITS["login"] per account name
+    tried and per client address, and refusing it before the password is checked once a limit is reached.
+
+    Every attempt counts, a successful one too: counting only failures would let guesses sent in parallel
+    all pass the check before any failure was counted. Past a limit even the right password is refused, so
+    guessing cannot go on at speed; the refusal ends with the window, so no account is locked for good.
+    """
+
+    rate_limited: RateLimited | None = None
+
+    def clean(self) -> dict[str, Any]:
+        assert self.request is not None  # LoginView always passes it
+        name = self.cleaned_data.get("username") or ""
+        # Case-folded, so the variants of one name that a case-insensitive guess might try share a count.
+        tried = f"login:{name.casefold()}" if name else None
+        try:
+            enforce_rate_limit(self.request, "login", actor=tried, field="username")
+        except RateLimited as error:
+            self.rate_limited = error
+            raise ValidationError(f"{capfirst(error.message)}.", code="rate_limited") from error
+        return super().clean()

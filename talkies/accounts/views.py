@@ -12,43 +12,17 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, PasswordResetView
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.text import capfirst
 from django.views.decorators.csrf import csrf_exempt
 
 from talkies.lib.ratelimit import RateLimited, actor_key, enforce_rate_limit
 
 from .emails import send_verification_email
-from .forms import AccountSettingsForm, RegisterForm
+from .forms import AccountSettingsForm, LimitedAuthenticationForm, RegisterForm
 from .requests import SignedInRequest
 from .tokens import BadToken, user_for_unsubscribe_token, user_for_verification_token
-
-
-class LimitedAuthenticationForm(AuthenticationForm):
-    """Django's sign-in form, counting each attempt against settings.RATE_LIMITS["login"] per account name
-    tried and per client address, and refusing it before the password is checked once a limit is reached.
-
-    Every attempt counts, a successful one too: counting only failures would let guesses sent in parallel
-    all pass the check before any failure was counted. Past a limit even the right password is refused, so
-    guessing cannot go on at speed; the refusal ends with the window, so no account is locked for good.
-    """
-
-    rate_limited: RateLimited | None = None
-
-    def clean(self) -> dict[str, Any]:
-        assert self.request is not None  # LoginView always passes it
-        name = self.cleaned_data.get("username") or ""
-        # Case-folded, so the variants of one name that a case-insensitive guess might try share a count.
-        tried = f"login:{name.casefold()}" if name else None
-        try:
-            enforce_rate_limit(self.request, "login", actor=tried, field="username")
-        except RateLimited as error:
-            self.rate_limited = error
-            raise ValidationError(f"{capfirst(error.message)}.", code="rate_limited") from error
-        return super().clean()
 
 
 class TalkiesLoginView(LoginView):

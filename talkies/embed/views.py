@@ -9,12 +9,12 @@ An origin the site does not list gets an explanation and no token.
 """
 
 from django.contrib.auth import login
-from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from talkies.accounts.forms import LimitedAuthenticationForm
 from talkies.accounts.models import Site, User
 
 from .models import SsoIdentity
@@ -45,13 +45,19 @@ def login_popup(request: HttpRequest) -> HttpResponse:
             status=403,
         )
 
-    form = AuthenticationForm(request, data=request.POST if request.method == "POST" else None)
+    # The same per-account and per-address sign-in limits as the site's own login page.
+    form = LimitedAuthenticationForm(request, data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         login(request, form.get_user())
     user = request.user
     if not user.is_authenticated:
         context = {"form": form, "site": site, "origin": origin}
-        return popup(render(request, "embed/login_form.html", context, status=400 if form.is_bound else 200))
+        refusal = form.rate_limited
+        status = refusal.status_code if refusal is not None else 400 if form.is_bound else 200
+        response = popup(render(request, "embed/login_form.html", context, status=status))
+        if refusal is not None:
+            response["Retry-After"] = str(refusal.retry_after)
+        return response
     assert isinstance(user, User)
     if not signs_in_on(user, site):
         return refuse(request, f"This account belongs to another site’s sign-in and cannot be used on {site.name}.")

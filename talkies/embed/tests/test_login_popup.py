@@ -103,3 +103,16 @@ def test_an_sso_account_of_another_site_is_refused(embedded, other_embedded, rea
 
     assert response.status_code == 403
     assert "talkies-message" not in response.content.decode()
+
+
+def test_the_popup_counts_sign_in_attempts_as_the_login_page_does(embedded, client, settings):
+    from talkies.accounts.models import User
+
+    User.objects.create_user(username="target", password="right password here")
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login": {"account": "3/m", "ip": ""}}
+    url = popup_url()
+    answers = [client.post(url, {"username": "target", "password": f"wrong {i}"}) for i in range(4)]
+    assert [a.status_code for a in answers] == [400, 400, 400, 429]
+    assert int(answers[-1]["Retry-After"]) > 0
+    right = client.post(url, {"username": "target", "password": "right password here"})
+    assert right.status_code == 429  # until the window ends, even the right password
