@@ -580,7 +580,7 @@ def premoderation_rule_add(
     require_configure(moderator, site)
     if scope not in PremoderationRule.Scope.values:
         raise ServiceError("scope", f"scope must be one of {', '.join(PremoderationRule.Scope.values)}, not {scope!r}")
-    needs = {
+    needs: dict[str, tuple[str, object]] = {
         PremoderationRule.Scope.STORY: ("story", story),
         PremoderationRule.Scope.FILM: ("film", film),
         PremoderationRule.Scope.USER: ("user", user),
