@@ -84,7 +84,9 @@ CUES = [
         0.45,
         "a money, crypto or product pitch",
         r"\binvest(?:ment|ing)? (?:opportunity|plan|platform|advisor|with me|with us|in (?:my|our))\b",
-        r"\b(?:passive income|financial freedom|side hustle|(?:work|working|earn|earning|money|income|cash) from home|"
+        r"\b(?:passive income|financial freedom|side hustle|(?:works?|worked|working|earns?|earning|makes?|making|"
+        r"money|"
+        r"income|cash) from home|here is how|heres how|find out how|"
         r"be your own boss)\b|\$\$+",
         r"\b(?:i )?saw your profile\b|\bbe (?:your|my) (?:friend|girlfriend|boyfriend)\b|\bget to know you\b|"
         r"\blooking for (?:friendship|love|a husband|a wife)\b",
@@ -115,6 +117,7 @@ CUES = [
         r"escorts?)\b",
         r"\b(?:guaranteed|100% (?:free|legit|real|working|guaranteed)|risk[- ]free|best prices?)\b",
         r"\bfree (?:consultation|trial|shipping|quote|sample|samples|delivery)\b",
+        r"\b(?:only|just) \$ ?\d|\btoday only\b|\bonly today\b|\bwhile (?:supplies|stocks) last\b",
         r"\b(?:earn|get|win|claim|make) (?:free |easy |quick |instant |real )?(?:crypto|money|cash|bitcoin|rewards|"
         r"gift cards?|prizes?|robux|v-?bucks)\b",
         r"\bfree (?:\w+ )?(?:accounts?|subscriptions?|logins?|premium)\b",
@@ -162,6 +165,7 @@ CUES = [
     ),
 ]
 _PHONE = re.compile(r"\+?\(?\d[\d\s().-]{7,16}\d\b")
+_PRICE = re.compile(r"\$ ?\d[\d,.]*k?|\b\d+k (?:a|per|every) (?:day|week|month|year)\b|\b\d+ ?(?:usd|eur|gbp)\b")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # Words of selling. One is nothing on a film site ("free tickets", "I bought the Blu-ray"); several together
 # are a pitch.
@@ -276,6 +280,8 @@ class SpamSignal:
         if _EMAIL.search(text) or _phone_number(text):
             evidence.append((0.4, "an email address or phone number"))
         selling = sorted({word for word in _WORD.findall(lowered) if word in _COMMERCE})
+        # A price or a sum of money is a word of selling too ("only $19.99 today", "7k a month").
+        selling += [f"“{price}”" for price in _PRICE.findall(lowered)[:2]]
         if len(selling) >= 2:
             evidence.append(
                 (min(0.6, 0.15 * len(selling)), "the words of a sales pitch (" + ", ".join(selling[:4]) + ")")

@@ -219,6 +219,10 @@ _THREATS = [
         r"\b(?:i )?hope " + _OBJECT + r" (?:die|dies|dying|gets? cancer|gets? aids|gets? hit|"
         r"gets? shot|gets? raped|rots?|burns?|suffers?|chokes?|crash(?:es)?|drowns?|gets? killed|gets? run over|"
         r"never wakes? up)\b",
+        r"\bhope (?:that )?(?:\w+ ){0,6}?(?:you|your) (?:\w+ ){0,3}?(?:break your (?:neck|legs|back|face|skull)|die|"
+        r"dies|"
+        r"choke|chokes|burn|burns down|rot|suffer|crash|crashes|get hit|gets hit|get cancer|drown|collapses|"
+        r"fall off|falls on)\b",
         r"\bwish (?:that )?(?:the )?" + _OBJECT + r" (?:was|were) dead\b",
         r"\b(?:kill|neck|hang|shoot|unalive|off) (?:yourself|yourselves|urself)\b",
         r"\bkys\b",
@@ -281,6 +285,7 @@ _DIRECTED = [
     _form(0.7, r"\bwhat are you,? (?:five|six|seven|eight|nine|ten|eleven|twelve|thirteen|\d+)\b"),
     _form(0.6, r"^(?:just |please |oh )?grow up\b|\bgrow (?:the fuck |the hell )?up,? (?:man|dude|kid|mate|bro)\b"),
     _form(0.7, r"\bwhat is wrong with you\b"),
+    _form(0.6, r"\byou are (?:so |too |really |just |a bit |kinda )?(?:slow|thick|simple|dense)\b"),
     _form(
         0.7,
         r"\byour (?:level of )?(?:iq|brain|brains|brain cells?|intelligence|reading comprehension|intellect|"
@@ -300,9 +305,15 @@ _DIRECTED = [
     ),
     _form(
         0.75,
-        r"\b(?:attention span|brain|brains|iq|mind|intelligence|mental age|taste|maturity|personality) of an? (?:\w+ )?"
+        r"\b(?:attention span|brain|brains|iq|mind|intelligence|mental age|taste|maturity) of an? (?:\w+ )?"
         + _SIMPLE
         + r"\b",
+        aimed=True,
+    ),
+    # "the personality of a wet sock": whatever the thing, said of a person it is an insult.
+    _form(
+        0.75,
+        r"\b(?:personality|brain|iq|intelligence|mental age|attention span|social skills) of an? (?:\w+ ){0,2}\w+",
         aimed=True,
     ),
     _form(0.8, r"\bdrop(?:ped|s)? (?:you |him |her |them )?on (?:your|his|her|their) heads?\b"),
