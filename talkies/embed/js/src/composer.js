@@ -8,6 +8,18 @@ import { button, el } from "./dom.js";
 /** @typedef {import("./types.js").Comment} Comment */
 
 /**
+ * Whether to ask the server if `text` gives the film away before posting it: not when the reader tagged it
+ * a spoiler or hid part of it (`>!…!<`), not again for the text they were already asked about (`asked`),
+ * and not in a thread with no film (the server would say no).
+ * @param {string} text
+ * @param {{tagged: boolean, asked: string, film: unknown}} facts
+ * @returns {boolean}
+ */
+export function asksAboutSpoilers(text, { tagged, asked, film }) {
+  return !tagged && asked !== text && !/>!.+?!</.test(text) && film !== null;
+}
+
+/**
  * A form for a new comment, a reply to `parent`, or an edit of `editing`. `onDone` gets the saved comment,
  * or null when a reply or an edit is cancelled (only those can be; the thread's own composer stays).
  * @param {import("./types.js").Context} ctx
@@ -42,30 +54,67 @@ export function composer(ctx, { parent = null, editing = null, onDone }) {
     nameInput.required = !nameField.hidden;
   };
   form.draw();
+  // Before a new comment or reply goes out, the server is asked once per text whether it gives the film
+  // away; if so the reader chooses, in `notice`, to tag it or post it as it is. `asked` is the text last
+  // answered for (or chosen about), so pressing Post again, or a choice, posts without asking again.
+  let asked = "";
+  const notice = el("div", { className: "notice", role: "status", tabIndex: -1 });
+  /** @param {boolean} mark */
+  const choose = (mark) => {
+    asked = body.value;
+    spoiler.checked = spoiler.checked || mark;
+    submit.click();
+  };
   form.onsubmit = async (event) => {
     event.preventDefault();
+    notice.remove();
     error.textContent = "";
     form.querySelectorAll("[aria-invalid]").forEach((field) => field.removeAttribute("aria-invalid"));
     submit.disabled = true;
+    const text = body.value;
     try {
-      /** @type {Record<string, unknown>} */
-      const payload = { body: body.value, is_spoiler: spoiler.checked };
       /** @type {Comment} */
       let saved;
       if (editing) {
-        saved = await request(`/comments/${editing.id}`, { method: "PATCH", body: payload, write: true });
+        saved = await request(`/comments/${editing.id}`, { method: "PATCH", body: { body: text, is_spoiler: spoiler.checked }, write: true });
       } else {
-        payload.parent_id = parent ? parent.id : null;
+        // The identity comes first: a sign-in popup must open while the click still counts as the reader's.
         await ensureWriter(ctx);
+        /** @type {Record<string, unknown>} */
+        const guest = {};
         if (!auth.reader) {
           auth.saveGuest({ name: nameInput.value });
-          Object.assign(payload, { guest_name: nameInput.value, guest_token: auth.guest.token });
+          Object.assign(guest, { guest_name: nameInput.value, guest_token: auth.guest.token });
         }
-        saved = await request(`/threads/${state.thread.id}/comments`, { method: "POST", body: payload, write: true });
+        if (asksAboutSpoilers(text, { tagged: spoiler.checked, asked, film: state.thread.film })) {
+          // Any failure (offline, refused, too many checks, slower than 3 s) just posts: never a reason not to.
+          const answer = await Promise.race([
+            request(`/threads/${state.thread.id}/spoiler-check`, { method: "POST", body: { body: text }, write: true }),
+            new Promise((_, reject) => setTimeout(reject, 3000)),
+          ]).catch(() => null);
+          asked = answer ? text : asked;
+          if (answer && answer.suggest_spoiler) {
+            const reasons = (answer.reasons || []).join("; ");
+            notice.replaceChildren(
+              el("p", "", t(reasons ? "spoilerSuggest" : "spoilerSuggestPlain", { reasons })),
+              el("p", "", button(t("markSpoilerPost"), () => choose(true), "button"), " ", button(t("postAsIs"), () => choose(false))),
+            );
+            actions.before(notice);
+            notice.focus();
+            return;
+          }
+        }
+        saved = await request(`/threads/${state.thread.id}/comments`, {
+          method: "POST",
+          body: { body: text, is_spoiler: spoiler.checked, parent_id: parent ? parent.id : null, ...guest },
+          write: true,
+        });
         auth.remember(saved.id);
       }
-      saved.source = body.value; // the API never returns markdown: keep it for an edit
+      saved.source = text; // the API never returns markdown: keep it for an edit
+      // The thread's own composer stays for the next comment, which is not a spoiler until it says so.
       body.value = "";
+      spoiler.checked = false;
       onDone(saved);
     } catch (failure) {
       error.textContent = messageOf(failure, t);
