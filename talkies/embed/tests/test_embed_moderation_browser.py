@@ -152,7 +152,9 @@ def sign_in(page: Page, username: str) -> None:
 def test_a_signed_in_reader_reports_a_comment_as_spam_from_the_keyboard_and_the_moderators_have_it(
     article, publisher, page, reader, second_reader
 ):
-    spam = comment_create(thread=article, author=second_reader, body="Cheap tickets at my site, click now!")
+    spam = comment_create(
+        thread=article, author=second_reader, body="Cheap tickets for the premiere are still going at the box office."
+    )  # slips past the spam signal
     open_article(page, publisher)
     # Readers nobody knows are offered no Report: the server says they may not (can_report).
     expect(comment_item(page, "Cheap tickets").get_by_role("button", name="Report", exact=True)).to_have_count(0)
