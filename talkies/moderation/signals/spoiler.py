@@ -148,8 +148,9 @@ _NOT_DEATH = re.compile(
     r"went down)\b|\bdying to\b|\bdie hard\b|\bto die for\b|\bkill(?:s|ed|ing)? (?:the|this|that|my|his|her|its|"
     r"their) (?:franchise|series|movie|film|mood|vibe|pacing|momentum|tension|hype|joke|buzz|fun|story|audience)\b|"
     r"\b(?:before|until|if|unless|hope|hopefully|wish|should|would|could|might|needs to) (?:\w+ ){0,2}"
-    r"(?:dies|die|died|is killed|gets killed)\b"
+    r"(?:dies|die|died|is killed|gets killed|killed|killed off|kill off|have killed|have died|been killed)\b"
 )
+_MOURNING = re.compile(r"\b(?:rip|rest in peace|passed away|in memory of|tribute|condolences|miss him|miss her)\b")
 _NO_SPOILERS = re.compile(
     r"\b(?:no spoilers?|spoiler[- ]free|without spoil\w*|won't spoil|will not spoil|not (?:going to|gonna) spoil|"
     r"avoid(?:ing)? spoilers|don't want to spoil|do not want to spoil|no spoiling)\b"
@@ -177,6 +178,7 @@ class SpoilerSignal:
             return SignalResult(0.0, [])
         film = context.film
         characters = name_index(tuple(film.characters))
+        cast = name_index(tuple(film.cast))
         positions = [sorted(characters.positions(sentence)) for sentence in found]
         named = list(
             dict.fromkeys(
@@ -193,13 +195,18 @@ class SpoilerSignal:
             # Questions ask for spoilers more often than they give them.
             factor = _question_factor(sentence, bool(names)) * boost
             cleaned = _NOT_DEATH.sub(" ", joined)
+            # A death in a sentence about the cast and none of the characters is news, not plot ("RIP Lance
+            # Reddick, he died a week before the premiere").
+            actors = cast.positions(sentence) - set(names)
+            real_world = (bool(actors) and not names) or bool(_MOURNING.search(joined))
+            death_factor = factor * (0.3 if real_world else 1.0)
             death = _DEATH_WITH_SUBJECT.search(cleaned) or (_DEATH_ANY.search(cleaned) if names else None)
             if death:
-                evidence.append((0.5 * factor, f"says who dies or kills (“{death.group()}”)"))
+                evidence.append((0.5 * death_factor, f"says who dies or kills (“{death.group()}”)"))
             elif mentioned_death := _DEATH_ANY.search(cleaned):
                 # "Zero dies": a name the catalogue does not know is still someone.
                 weight = 0.45 if _named_before(sentence, cleaned, mentioned_death.start()) else 0.25
-                evidence.append((weight * factor, f"mentions a death (“{mentioned_death.group()}”)"))
+                evidence.append((weight * death_factor, f"mentions a death (“{mentioned_death.group()}”)"))
             for pattern, weight, label in _REVEALS:
                 match = pattern.search(joined)
                 if match:
