@@ -103,6 +103,9 @@ ABUSE = [
     "what a pathetic little man you are",
     "I hope the director dies in a fire",
     "Your opinion is trash and so are you",
+    "You are mentally ill and need help",
+    "you have the personality of a wet sock",
+    "the guy above me is a complete idiot",
 ]
 CRITICISM = [
     "this movie is garbage",
@@ -115,6 +118,9 @@ CRITICISM = [
     "The movie treats you like you're stupid",
     "The CGI looks like a potato",
     "Whoever greenlit this is an idiot",
+    "Santino is an idiot, why would he betray John so openly?",
+    "The villagers are all morons who run straight into bullets",
+    "This makes you feel stupid for paying",
 ]
 PRAISE = [
     "this fucking movie is a masterpiece",
@@ -213,6 +219,12 @@ def test_the_same_text_posted_across_threads_by_a_new_account_is_spam():
     assert score(SpamSignal(), body) < 0.5
 
 
+def test_a_busy_reader_is_not_a_spammer_for_posting_a_lot():
+    busy = AuthorFacts(account_age_days=400, comments_last_hour=45, recent_bodies=("Great review",), approved_count=3)
+
+    assert score(SpamSignal(), "Great review, thanks for this", author=busy) < 0.45
+
+
 def test_ordinary_comments_with_an_everyday_link_are_not_spam():
     spam = SpamSignal()
 
@@ -241,6 +253,13 @@ def test_opinions_of_the_ending_and_questions_are_not_spoilers():
 
     for text in ("The ending was rushed and stupid", "Does the Director survive? I go tonight", "I cried at the end"):
         assert score(spoiler, text) < 0.45, text
+
+
+def test_an_actors_real_death_is_news_not_a_spoiler():
+    spoiler = SpoilerSignal()
+
+    assert score(spoiler, "RIP Lance Reddick, he died a week before Chapter 4 came out") < 0.45
+    assert score(spoiler, "Charon dies at the end") > 0.45
 
 
 def test_tagged_spoilers_and_spoiler_free_comments_count_for_less():
