@@ -164,7 +164,8 @@ _PLOT_VERBS = wordset(
     marries leaves left chooses chose shoots stabs stabbed betrays sacrifices defeats confronts wins won takes
     took gets got turns turned survives returns returned realizes realises realized rescues rescued joins sends
     sent tells told hires hunts catches caught meets helps helped offers asks
-    kisses cuts cut burns burned destroys frees freed faces lets let gives gave pins agrees decides"""
+    kisses cuts cut burns burned destroys frees freed faces lets let gives gave pins agrees decides kill shoot
+    stab betray save lose find leave escape die marry choose defeat become take give help rescue"""
 )
 
 

@@ -215,13 +215,27 @@ def _targets(sentence: Sentence, *, cast: set[int], participants: set[int], char
         # An attribute belongs to its owner: "your taste", "Keanu's face", "her body".
         if tokens[index].key in _ATTRIBUTES and owner in (YOU, CAST, PERSON, THIRD, GROUP):
             kinds[index] = owner
-        # "this guy", "that woman": a person, not the work; "this stupid", "that dumb": a degree, not the work.
-        if tokens[index - 1].key in ("this", "that", "so") and (kinds[index] == PERSON or _kind_of(tokens[index].key)):
+        # "this guy", "that woman": a person, not the work; "this stupid", "that dumb": a degree, not the work;
+        # "this site", "that thread": the noun it stands before, whatever that is.
+        before = tokens[index - 1].key
+        if before in ("this", "that", "so", "these", "those") and (
+            kinds[index] == PERSON
+            or _kind_of(tokens[index].key)
+            or (kinds[index] is None and before != "so" and tokens[index].key not in _NOT_NOUNS)
+        ):
             kinds[index - 1] = None
         # "the bad guy", "the good guys": characters.
         if tokens[index].key in ("guy", "guys") and tokens[index - 1].key in ("bad", "good", "main"):
             kinds[index] = CHARACTER
     return kinds
+
+
+# Words after "this"/"that" that make it the subject ("this is garbage") rather than a determiner.
+_NOT_NOUNS = keyset(
+    """is was are were be been has had have does did do will would can could should must might may makes made
+    feels felt looks looked seems seemed sounds gets got goes went one part bit kind sort thing just really so
+    not never also even still again"""
+)
 
 
 def _unnamed_people(tokens: tuple[Token, ...], index: int) -> bool:

@@ -230,6 +230,7 @@ _THREATS = [
         r"\bjump off a (?:bridge|cliff|building|roof)\b",
         r"\b(?:die|burn|rot) in (?:a fire|hell|a ditch)\b",
         r"\bgo (?:and )?(?:die|get cancer|choke|rot|drown|jump off)\b|\bchoke on (?:a|my|your) (?:dick|cock|bone)\b",
+        r"(?:^|\b(?:just|please|pls|go|and) )get (?:cancer|aids|hit by a \w+|run over)\b",
         r"\b(?:beats?|beating|kicks?|kicking|knocks?) the (?:shit|crap|hell|life) out of (?:you|him|her|them)\b",
         r"\bstop breathing\b",
     )
@@ -272,7 +273,10 @@ _DIRECTED = [
     _form(0.65, r"\b(?:delete|deactivate) your (?:account|profile)\b|\bdo us all a favou?r and\b"),
     _form(0.7, r"\b(?:sit down|be quiet|pipe down|run along|go play|the adults are talking|grown ups are talking)\b"),
     _form(
-        0.7, r"\b(?:no one|nobody|noone) is talking to you\b|\b(?:no one|nobody|noone|who) (?:asked|cares what you)\b"
+        0.7,
+        # "Nobody asked" is a put-down; "nobody asked for this sequel" is an opinion of the sequel.
+        r"\b(?:no one|nobody|noone) is talking to you\b|\b(?:no one|nobody|noone|who) (?:asked\b(?! for)|"
+        r"cares what you)",
     ),
     _form(0.7, r"\b(?:cry|cope|seethe) (?:more|harder|and seethe|about it)\b|\bok(?:ay)? boomer\b"),
     # Put-downs of the reader's mind, taste or worth.
@@ -285,6 +289,12 @@ _DIRECTED = [
     _form(0.7, r"\bwhat are you,? (?:five|six|seven|eight|nine|ten|eleven|twelve|thirteen|\d+)\b"),
     _form(0.6, r"^(?:just |please |oh )?grow up\b|\bgrow (?:the fuck |the hell )?up,? (?:man|dude|kid|mate|bro)\b"),
     _form(0.7, r"\bwhat is wrong with you\b"),
+    _form(
+        0.7,
+        r"\b(?:you|u) (?:\w+ )?(?:write|writes|think|talk|act|argue|read|type|sound|behave) like an? (?:\w+ )?"
+        + _SIMPLE
+        + r"\b",
+    ),
     _form(0.6, r"\byou are (?:so |too |really |just |a bit |kinda )?(?:slow|thick|simple|dense)\b"),
     _form(
         0.7,
