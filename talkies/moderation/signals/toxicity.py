@@ -411,12 +411,49 @@ def _assess_sentence(
         words = f"{_KIND_WORDS[kind]} aimed at {_TARGET_WORDS.get(target or '', 'no one named')} (“{token.written}”)"
         findings.append(_Finding(score, words, position))
 
+    # Calling the reader a name the lexicon does not know: "you absolute walnut", "shut it, you mug".
+    if not findings and (name := _called_names(tokens, kinds)):
+        findings.append(_Finding(0.6, f"calls the reader a name (“you {name}”)", position))
+
     # Insults this module does not list, aimed at the reader: the model, on the sentence without its swearing.
     if YOU in kinds and WORK not in kinds and not findings and insult_probability >= 0.85:
         findings.append(
             _Finding(0.55 + 0.3 * (insult_probability - 0.85) / 0.15, "offensive words aimed at the reader", position)
         )
     return findings
+
+
+# Words that make "you …" something other than name-calling: praise, verbs, and the words that come before
+# "you" in ordinary sentences.
+_KIND_NAMES = keyset(
+    """legend legends beauty genius hero star king queen angel gem champ boss icon saint sweetheart darling
+    babe hun mate guys all lot two both people lucky"""
+)
+_VOCATIVE_LEADS = keyset("oi it up listen look off")
+_VOCATIVE_INTENSIFIERS = keyset(
+    "absolute complete total utter fucking bloody stupid little massive giant big dumb silly pathetic sad"
+)
+
+
+def _called_names(tokens: tuple[Token, ...], kinds: list[str | None]) -> str | None:
+    """The unknown word a sentence calls the reader ("you absolute walnut"), if it ends that way."""
+    for index, token in enumerate(tokens):
+        if token.key != "you" or not (index == 0 or tokens[index - 1].key in _VOCATIVE_LEADS):
+            continue
+        rest = tokens[index + 1 :]
+        while rest and rest[0].key in _VOCATIVE_INTENSIFIERS:
+            rest = rest[1:]
+        # "you absolute walnut", "oi, you mug": a name; "you rock", "you first": not.
+        called = len(rest) < len(tokens) - index - 1 or index > 0
+        if len(rest) != 1 or len(tokens) - index > 4 or not called:
+            return None
+        word = rest[0]
+        if word.key in _KIND_NAMES or kinds[len(tokens) - 1] is not None or len(word.norm) < 3:
+            return None
+        if word.norm.endswith(("ing", "ed")) or word.key in _NOT_NOUNS or not word.norm.isalpha():
+            return None
+        return word.written
+    return None
 
 
 def _in_a_role(tokens: tuple[Token, ...], kinds: list[str | None], index: int) -> bool:
