@@ -116,6 +116,10 @@ _STRONG = keyset(
     snowflake dumbo weirdo creep creeps pervert perv freak freaks psycho psychos nutjob nutcase lunatic
     numpty pillock git wuss coward cowards hypocrite liar liars fanboy fanboys pussy wimp sissy pansy beta betas
     simp simps soyboy soyboys junkie junkies crackhead crackheads druggie druggies
+    gobshite numbskull numbskulls dimwit dimwits dingbat nincompoop twit twits prat prats berk scrote nonce
+    cockwomble tosspot dullard airhead airheads himbo meathead meatheads bonehead boneheads blockhead pinhead
+    knucklehead knuckleheads doofus dweeb ignoramus oaf oafs lout louts dirtbag dirtbags sleazebag scumbucket
+    slimeball pleb plebs chav chavs bozo bozos
     dweller dwellers"""
 )
 _JUDGING = keyset(
