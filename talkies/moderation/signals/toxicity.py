@@ -197,7 +197,7 @@ def _targets(sentence: Sentence, *, cast: set[int], participants: set[int], char
             kinds[index] = PERSON
         elif key in _CHARACTER:
             kinds[index] = CHARACTER
-        elif key in _WORK:
+        elif key in _WORK or (key == "one" and index and tokens[index - 1].key in _ONE_IS_A_FILM):
             kinds[index] = WORK
         elif _unnamed_people(tokens, index):
             # "the villagers", "the guards": in a film's thread, people in the film.
@@ -230,6 +230,8 @@ def _targets(sentence: Sentence, *, cast: set[int], participants: set[int], char
     return kinds
 
 
+# "the first one", "the new one": a film.
+_ONE_IS_A_FILM = keyset("first second third fourth fifth last latest new old original next previous other this that")
 # Words after "this"/"that" that make it the subject ("this is garbage") rather than a determiner.
 _NOT_NOUNS = keyset(
     """is was are were be been has had have does did do will would can could should must might may makes made
@@ -282,6 +284,10 @@ def _target_of(
     generic = kind == PERSON and sentence.tokens[index].key in _GENERIC_PEOPLE
     if generic and (_you_are(sentence, kinds) or len(sentence.tokens) <= 4):
         return YOU
+    if generic and attributive and index == end:
+        # "a fat guy with gold teeth": a description, of whoever the sentence is about before it.
+        before = _nearest(kinds, range(start - 1, -1, -1), skip=(WORK, SELF))
+        return before if before is not None else CHARACTER
     return kind
 
 

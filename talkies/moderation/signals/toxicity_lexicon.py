@@ -424,6 +424,8 @@ _HARMLESS = [
         r"\b(?:shut up and take my money)\b",
         r"\b(?:call me|color me|colour me) (?:stupid|dumb|crazy|an idiot|a fool)\b",
         r"\b(?:turn|switch|shut) (?:off )?your brains? (?:off )?|\b(?:leave|check) your brains? at the door\b",
+        r"\b(?:insult|insults|insulting|an affront) (?:to )?(?:your|our|my|the audience|the viewer|anyone|everyone)"
+        r"(?: s)? (?:intelligence|iq)\b",
         # What the film does to the people in it: "the CGI makes everyone look like wax".
         r"\bmakes? (?:\w+ ){0,2}(?:look|sound) like\b",
         r"\b(?:makes?|made|making) (?:you|me|us|people|viewers|the audience|everyone) (?:feel|look|seem)\b.*",
