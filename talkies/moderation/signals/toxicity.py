@@ -189,6 +189,9 @@ def _targets(sentence: Sentence, *, cast: set[int], participants: set[int], char
             kinds[index] = MAKER
         elif index in mine:
             kinds[index] = SELF
+        elif key in _EVERYONE and not _in_the_conversation(sentence, index):
+            # "everyone is an idiot" in a film's thread is about the film's people, unless it says "here".
+            kinds[index] = CHARACTER
         elif key in _GROUP:
             kinds[index] = GROUP
         elif key in _THIRD:
@@ -238,6 +241,21 @@ _NOT_NOUNS = keyset(
     feels felt looks looked seems seemed sounds gets got goes went one part bit kind sort thing just really so
     not never also even still again"""
 )
+
+
+_EVERYONE = keyset("everyone everybody")
+# Body words that name a person ("Dumb cow."), unlike the adjectives ("Ugly." may be a verdict on a film).
+_BODY_NOUNS = keyset(
+    "cow cows pig pigs hag hags witch whore whores slut sluts skank bitch bimbo landwhale fatass fatso"
+)
+_HERE = re.compile(
+    r"^(?:\w+ )?(?:who|that|here|else|on this|in this thread|in the comments|in these comments|on here)\b"
+)
+
+
+def _in_the_conversation(sentence: Sentence, index: int) -> bool:
+    after = " ".join(token.norm for token in sentence.tokens[index + 1 : index + 5])
+    return bool(_HERE.match(after))
 
 
 def _unnamed_people(tokens: tuple[Token, ...], index: int) -> bool:
@@ -413,6 +431,8 @@ def _assess_sentence(
             target = _target_of(sentence, kinds, index, index + 1, attributive=attributive, skip=skip)
         if target in (WORK, None) and _AND_YOU.search(joined):
             target = YOU  # "your reviews are a joke and so are you"
+        elif target is None and (kind == STRONG or key in _BODY_NOUNS) and len(tokens) <= 3:
+            target = YOU  # "Dumb cow.", "Idiot.": a name called at whoever is answered
         score = _TABLE[kind][target]
         words = f"{_KIND_WORDS[kind]} aimed at {_TARGET_WORDS.get(target or '', 'no one named')} (“{token.written}”)"
         findings.append(_Finding(score, words, position))

@@ -204,7 +204,8 @@ _THREATS = [
         r"\bi know where (?:you|he|she|they) (?:live|lives|work|works)\b",
         r"\b(?:come|coming|show up|turn up|go|going) (?:to|at|round to) (?:your|his|her) "
         r"(?:house|home|door|work|place|school)\b",
-        r"\bmake (?:you|him|her) (?:regret|pay|suffer|bleed)\b",
+        r"\bmake (?:you|him|her) (?:regret|pay|suffer|bleed)\b|\bmake your life (?:a )?(?:living )?(?:hell|misery|"
+        r"miserable)\b",
         r"\bwatch (?:your|his|her) back\b",
         r"\b(?:you|he|she|they) (?:will|are going to|is going to|gonna) (?:pay|regret|die|bleed|suffer)\b",
         r"\b(?:you|he|she) (?:are|is) (?:dead|dead meat|so dead)\b(?! to me)",
@@ -340,6 +341,12 @@ _DIRECTED = [
         0.8, r"\b(?:you|u) (?:disgust|sicken|repulse|nauseate) me\b|\byou make me (?:sick|want to puke|want to vomit)\b"
     ),
     _form(0.7, r"\b(?:embarrassed|ashamed|disappointed|disgusted) (?:by|of|in|with) you\b"),
+    _form(
+        0.7,
+        r"\byour (?:parents|mom|mum|mother|dad|father|family|kids|wife|husband) (?:must|would|should) (?:be|"
+        r"feel) (?:so |very |"
+        r"really )?(?:disappointed|ashamed|embarrassed|proud)\b",
+    ),
     _form(0.6, r"\bshould be ashamed of (?:yourself|yourselves|himself|herself|themselves)\b"),
     _form(0.65, r"\b(?:people|idiots|morons|clowns|folks|trash|scum|losers|creeps) like you\b"),
     _form(0.75, r"\b(?:nobody|no one|noone|everyone|everybody) (?:likes|wants|hates|cares about|is sick of) you\b"),
