@@ -101,8 +101,6 @@ STRONG = "insult"  # fits only a person
 JUDGING = "judging"  # fits a work or a person
 BODY = "body"  # a body or identity
 THREAT = "threat"
-DIRECTED = "directed"  # aimed at whoever is addressed, by its form
-SLUR = "slur"
 
 _STRONG = keyset(
     """idiot idiots moron morons imbecile imbeciles cretin cretins dumbass dumbasses dumbfuck dipshit dipshits
