@@ -103,6 +103,7 @@ class Decision:
     # Why, in words that may be shown to the author (the first ones matter most).
     reasons: list[str]
     suggest_spoiler: bool = False
+    # The site's list entries found, as listed ("fuck" for "f*ck" in the text).
     banned_words: list[str] = field(default_factory=list)
     suspect_words: list[str] = field(default_factory=list)
 
@@ -119,15 +120,21 @@ def decide(context: SignalContext, config: SignalConfig, signals: Sequence[Signa
 
     action = Action.ALLOW
     reasons: list[str] = []
-    banned = list(dict.fromkeys(hit.matched for hit in find_listed_words(context.text, config.banned_words)))
-    suspect = list(dict.fromkeys(hit.matched for hit in find_listed_words(context.text, config.suspect_words)))
+    # The decision lists the entries as the site listed them; the reasons quote the text as written ("f*ck"),
+    # which is what the author will recognise.
+    banned_hits = find_listed_words(context.text, config.banned_words)
+    suspect_hits = find_listed_words(context.text, config.suspect_words)
+    banned = list(dict.fromkeys(hit.word for hit in banned_hits))
+    suspect = list(dict.fromkeys(hit.word for hit in suspect_hits))
     if banned:
         action = Action.REJECT
-        words = ", ".join(f"“{word}”" for word in banned)
-        reasons.append(f"it uses {'a word' if len(banned) == 1 else 'words'} this site does not allow: {words}")
+        written = list(dict.fromkeys(hit.matched for hit in banned_hits))
+        words = ", ".join(f"“{word}”" for word in written)
+        reasons.append(f"it uses {'a word' if len(written) == 1 else 'words'} this site does not allow: {words}")
     if suspect:
         action = _stronger(action, Action.REPORT)
-        reasons.append("it uses a word a moderator should see: " + ", ".join(f"“{word}”" for word in suspect))
+        written = list(dict.fromkeys(hit.matched for hit in suspect_hits))
+        reasons.append("it uses a word a moderator should see: " + ", ".join(f"“{word}”" for word in written))
 
     scores: dict[str, float] = {}
     suggest_spoiler = False
