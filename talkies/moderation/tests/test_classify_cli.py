@@ -108,3 +108,24 @@ def test_an_unknown_site_or_film_is_a_clear_error(site, film):
 def test_the_site_is_required(site):
     with pytest.raises(CommandError, match="--site"):
         call_command("moderation", "classify", stdin=io.StringIO(""))
+
+
+def test_the_digest_emails_the_sites_moderators_what_is_waiting(site, thread, reader, moderator, mailoutbox):
+    import io
+
+    from django.core.management import call_command
+
+    from talkies.comments.services import comment_create
+    from talkies.moderation.models import ModerationSettings, PremoderationRule
+
+    moderator.email = "mod@example.com"
+    moderator.save()
+    ModerationSettings.objects.create(site=site, digest_emails=True)
+    PremoderationRule.objects.create(site=site, scope="site")
+    comment_create(thread=thread, author=reader, body="Held until someone reads it")
+    out = io.StringIO()
+    call_command("moderation", "digest", stdout=out)
+    assert "1 sent" in out.getvalue()
+    (email,) = mailoutbox
+    assert email.to == ["mod@example.com"] and "1 waiting" in email.subject
+    assert "Held until someone reads it" in email.body and "/moderate/" in email.body

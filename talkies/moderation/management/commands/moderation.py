@@ -38,10 +38,36 @@ class Command(BaseCommand):
         )
         classify.add_argument("--site", required=True, help="the site whose word lists and thresholds apply (slug)")
         classify.add_argument("--film", help="the film the comments are about (slug), for spoiler triage")
+        digest = sub.add_parser(
+            "digest", help="email each site's moderators a digest of its pending queue (sites with digests on)"
+        )
+        digest.add_argument("--site", help="only this site (slug), whether or not its digest is switched on")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "classify":
             self.classify(site_slug=options["site"], film_slug=options["film"], stdin=options.get("stdin"))
+        elif action == "digest":
+            self.digest(site_slug=options.get("site"))
+
+    def digest(self, *, site_slug: str | None) -> None:
+        """Run from cron (daily, say): one email per moderator of each site that has digests switched on."""
+        from talkies.moderation.models import ModerationSettings
+        from talkies.moderation.notifications import pending_digest
+
+        if site_slug:
+            sites = list(Site.objects.filter(slug=site_slug))
+            if not sites:
+                raise CommandError(f"no site with slug {site_slug!r}")
+        else:
+            sites = [s.site for s in ModerationSettings.objects.filter(digest_emails=True).select_related("site")]
+        sent = 0
+        for site in sites:
+            messages = pending_digest(site)
+            for message in messages:
+                message.send()
+            sent += len(messages)
+            self.stdout.write(f"{site.slug}: {len(messages)} digest email(s)")
+        self.stdout.write(f"{sent} sent")
 
     def classify(self, *, site_slug: str, film_slug: str | None, stdin: IO[str] | None) -> None:
         from talkies.moderation.site_config import film_context, signal_config_for
