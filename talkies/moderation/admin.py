@@ -40,6 +40,32 @@ def _comment_action(action: str, description: str) -> Callable[..., None]:
     return act
 
 
+def _author_of_comment_action(action: str, description: str) -> Callable[..., None]:
+    @admin.action(description=description)
+    def act(model_admin: admin.ModelAdmin, request: SignedInRequest, queryset: QuerySet[Comment]) -> None:
+        done: set[tuple[int, int | None, str]] = set()
+        for comment in queryset.select_related("thread__site", "author"):
+            who = (comment.thread.site_id, comment.author_id, "" if comment.author_id else comment.guest_key)
+            if who in done:
+                continue
+            done.add(who)
+            try:
+                moderate_author(
+                    site=comment.thread.site,
+                    moderator=Moderator.of_user(request.user, comment.thread.site),
+                    action=action,
+                    user=comment.author,
+                    guest_key=who[2],
+                    reason="via the admin",
+                )
+            except ServiceError as error:
+                model_admin.message_user(request, f"{comment.author_name}: {error.message}", level=messages.ERROR)
+        model_admin.message_user(request, f"{description}: {len(done)} author(s).")
+
+    act.__name__ = f"authors_{action}"
+    return act
+
+
 class ModeratedCommentAdmin(CommentAdmin):
     """The comments admin, with moderation's decisions as actions (on the comments floor it has only
     feature and unfeature, which know nothing of queues and the audit log)."""
@@ -54,6 +80,10 @@ class ModeratedCommentAdmin(CommentAdmin):
         _comment_action("unfeature", "Stop featuring"),
         _comment_action("mark_spoiler", "Mark as a spoiler"),
         _comment_action("unmark_spoiler", "Unmark as a spoiler"),
+        _author_of_comment_action("ban", "Ban their authors from the site"),
+        _author_of_comment_action("shadow_ban", "Shadow-ban their authors"),
+        _author_of_comment_action("premoderate", "Always pre-moderate their authors"),
+        _author_of_comment_action("trust", "Trust their authors"),
     ]
 
 

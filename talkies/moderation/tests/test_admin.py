@@ -45,3 +45,12 @@ def test_the_audit_log_cannot_be_changed_or_deleted_from_the_admin(staff_client,
         AuditEntry.objects.filter(pk=entry.pk).update(reason="tampered")
     with pytest.raises(PermissionError):
         entry.save()
+
+
+def test_banning_a_comments_author_from_the_admin_is_logged(staff_client, site, thread, reader):
+    from talkies.moderation.models import AuthorStanding
+
+    comment = comment_create(thread=thread, author=reader, body="Rude")
+    staff_client.post("/admin/comments/comment/", {"action": "authors_ban", "_selected_action": [comment.pk]})
+    assert AuthorStanding.objects.get(site=site, user=reader).is_banned
+    assert AuditEntry.objects.filter(site=site, action="ban", subject_user_id=reader.pk, actor_label="boss").exists()
