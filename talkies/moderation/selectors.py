@@ -20,6 +20,7 @@ from talkies.lib.cursors import decode_cursor, encode_cursor
 from talkies.lib.errors import ServiceError
 
 from .models import AuditEntry, QueueEntry, Report
+from .services import entry_for
 
 
 class Queue(StrEnum):
@@ -200,8 +201,6 @@ def queue_item(*, site: Site, comment: Comment) -> QueueItem:
     """One comment as the queues show it (for a live arrival, or after an action)."""
     entry = QueueEntry.objects.filter(comment=comment, site=site).first()
     if entry is None:
-        from .services import entry_for
-
         entry = entry_for(comment)
     item = QueueItem(entry=entry, comment=comment)
     _attach_reports([item])

@@ -6,13 +6,7 @@ Talkies on another: here pytest-django's live server, so the test arranges and c
 the embed talks to. Runs on Debian's headless Chromium; skipped where it is absent.
 """
 
-import http.server
-import os
 import re
-import shutil
-import threading
-import urllib.parse
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -26,75 +20,14 @@ from talkies.moderation.models import PremoderationRule, Report
 from talkies.moderation.permissions import Moderator
 from talkies.moderation.services import comment_report, moderate_comment
 
-# Playwright's sync API runs an event loop in this thread; the ORM is only used between page actions.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = os.environ.get("TALKIES_CHROMIUM") or shutil.which("chromium")
-PASSWORD = "correct horse battery staple"  # the root conftest's personas
-THREAD_KEY = "ballerina-reactions"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM, reason="headless Chromium not found: install Debian's chromium package"),
-]
-ARTICLE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>What did you think of Ballerina?</title></head>
-<body><main><h1>What did you think of Ballerina?</h1><div data-talkies data-thread="{key}"></div></main>
-<script src="{talkies}/static/embed/embed.js" data-site="reelnews" data-film="ballerina" async></script>
-</body></html>"""
-
-
-class Publisher:
-    """A static site on its own loopback port; `pages` maps a path to the HTML it serves."""
-
-    def __init__(self) -> None:
-        self.pages: dict[str, str] = {}
-        pages = self.pages
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                body = pages.get(urllib.parse.urlsplit(self.path).path)
-                self.send_response(200 if body else 404)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.end_headers()
-                self.wfile.write((body or "not found").encode())
-
-            def log_message(self, *args: object) -> None:
-                pass  # quiet: pytest shows only what fails
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.article_url = self.origin + "/ballerina"
-
-
-@pytest.fixture(scope="module")
-def publisher() -> Iterator[Publisher]:
-    site = Publisher()
-    threading.Thread(target=site.server.serve_forever, daemon=True).start()
-    yield site
-    site.server.shutdown()
-    site.server.server_close()
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(chromium) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+from .support import (
+    ARTICLE,
+    THREAD_KEY,
+    open_article,
+    panel,
+    serious_accessibility_problems,
+    sign_in,
+)
 
 
 @pytest.fixture
@@ -110,15 +43,6 @@ def article(transactional_db, live_server, publisher, site, film):
     return thread
 
 
-def open_article(page: Page, publisher: Publisher) -> None:
-    page.goto(publisher.article_url)
-    page.wait_for_function("performance.getEntriesByName('talkies:panel-rendered').length > 0")
-
-
-def panel(page: Page):
-    return page.locator("[data-talkies]")
-
-
 def comment_item(page: Page, text: str):
     return panel(page).locator("li.comment").filter(has_text=text).first
 
@@ -126,27 +50,6 @@ def comment_item(page: Page, text: str):
 def announced(page: Page):
     """The panel's own live region, where it says what just happened."""
     return panel(page).locator("p.sr[role=status]")
-
-
-def serious_accessibility_problems(page: Page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)  # axe-core looks inside open shadow roots
-    return [
-        f"{violation['id']} ({violation['impact']}): {violation['help']}"
-        for violation in results.response["violations"]
-        if violation["impact"] in {"serious", "critical"}
-    ]
-
-
-def sign_in(page: Page, username: str) -> None:
-    with page.expect_popup() as popup_opened:
-        panel(page).get_by_role("button", name="Sign in").click()
-    popup = popup_opened.value
-    popup.fill("input[name=username]", username)
-    popup.fill("input[name=password]", PASSWORD)
-    popup.get_by_role("button", name="Sign in").click()
-    expect(panel(page).get_by_text("Signed in as")).to_be_visible()
 
 
 def test_a_signed_in_reader_reports_a_comment_as_spam_from_the_keyboard_and_the_moderators_have_it(
