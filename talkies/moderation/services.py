@@ -412,7 +412,7 @@ def comment_report(*, comment: Comment, actor: Actor, reason: str, text: str = "
             QueueEntry.objects.filter(pk=entry.pk).update(report_count=F("report_count") + 1)
             entry.refresh_from_db(fields=["report_count", "is_reported", "flags"])
             if entry.report_count >= threshold and not entry.is_reported:
-                _send_to_reported_queue(
+                send_to_reported_queue(
                     entry, comment, detail=f"{entry.report_count} reader report(s)", source="reports"
                 )
     except IntegrityError:
@@ -420,7 +420,7 @@ def comment_report(*, comment: Comment, actor: Actor, reason: str, text: str = "
     return report
 
 
-def _send_to_reported_queue(entry: QueueEntry, comment: Comment, *, detail: str, source: str) -> None:
+def send_to_reported_queue(entry: QueueEntry, comment: Comment, *, detail: str, source: str) -> None:
     entry.is_reported = True
     entry.flags = [*entry.flags, {"source": source, "name": "reported", "detail": detail}]
     entry.save(update_fields=["is_reported", "flags"])

@@ -979,3 +979,23 @@ def test_a_too_long_sanction_reason_is_refused_not_cut(site, moderator, reader):
         moderate_author(
             site=site, moderator=Moderator.of_user(moderator, site), action="ban", user=reader, reason="x" * 501
         )
+
+
+def test_an_edit_is_screened_again_a_banned_word_takes_it_down_and_a_suspect_one_reports_it(
+    site, thread, reader, django_capture_on_commit_callbacks
+):
+    from talkies.comments.services import comment_edit
+    from talkies.moderation.models import ListedWord
+
+    ListedWord.objects.create(site=site, word="slur", kind=ListedWord.Kind.BANNED)
+    ListedWord.objects.create(site=site, word="hack", kind=ListedWord.Kind.SUSPECT)
+    first = comment_create(thread=thread, author=reader, body="A fine film.")
+    second = comment_create(thread=thread, author=reader, body="A fine film too.")
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_edit(comment=first, actor=reader, body="A fine film, you s.l.u.r.")
+        comment_edit(comment=second, actor=reader, body="The director is a hack.")
+    first.refresh_from_db()
+    assert first.status == Comment.Status.REJECTED and "“s.l.u.r”" in first.moderation_notice
+    assert comment_count(thread) == 1
+    assert AuditEntry.objects.filter(comment_id=first.pk, actor_label="rule: banned word (after an edit)").exists()
+    assert reload(second).status == Comment.Status.APPROVED and entry(second).is_reported
