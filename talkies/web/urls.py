@@ -27,6 +27,7 @@ urlpatterns = [
     path("moderate/comments/<int:pk>/act/", moderate.moderate_comment_action, name="moderate-comment"),
     path("moderate/authors/<int:user_id>/", moderate.moderate_author_page, name="moderate-author"),
     path("moderate/authors/<int:user_id>/act/", moderate.moderate_author_action, name="moderate-author-action"),
+    path("moderate/guests/<str:guest_key>/act/", moderate.moderate_guest_action, name="moderate-guest-action"),
     path("films/<slug:slug>/", views.film_detail, name="film-detail"),
     path("films/<slug:slug>/rating/", views.film_rate, name="film-rate"),
     path("films/<slug:slug>/rating/remove/", views.film_rating_remove, name="film-rating-remove"),

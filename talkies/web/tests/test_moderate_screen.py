@@ -135,3 +135,21 @@ def test_an_editor_may_work_the_queues_but_not_change_the_rules(client, editor):
     assert client.get("/moderate/").status_code == 200
     assert client.get("/moderate/settings/").status_code == 403
     assert client.post("/moderate/settings/", {"form": "words", "banned": "x"}).status_code == 403
+
+
+def test_a_guest_author_can_be_banned_from_the_screen(client, moderator, site, thread):
+    from talkies.accounts.actors import Actor
+    from talkies.lib.errors import PermissionDenied
+
+    site.allow_guest_comments = True
+    site.save()
+    guest = Actor.guest("a" * 64)
+    comment = comment_create(thread=thread, author=guest, body="Guest words", guest_name="Gus")
+    client.force_login(moderator)
+    page = client.get("/moderate/?queue=unmoderated").content.decode()
+    assert f'action="/moderate/guests/{"a" * 64}/act/"' in page
+    client.post(f"/moderate/guests/{'a' * 64}/act/", {"action": "ban", "reason": "spam"})
+    assert AuthorStanding.objects.get(site=site, guest_key="a" * 64).is_banned
+    with pytest.raises(PermissionDenied, match="banned"):
+        comment_create(thread=thread, author=guest, body="Again", guest_name="Gus")
+    assert comment.pk

@@ -271,12 +271,25 @@ def moderate_bulk_action(request: SiteRequest) -> HttpResponse:
 
 @require_POST
 def moderate_author_action(request: SiteRequest, user_id: int) -> HttpResponse:
-    """POST /moderate/authors/<user_id>/: action=ban|suspend|shadow_ban|premoderate|trust (and their undoing)."""
+    """POST /moderate/authors/<user_id>/act/: action=ban|suspend|shadow_ban|premoderate|trust (and their undoing)."""
+    author = get_object_or_404(User, pk=user_id)
+    return _sanction(request, user=author, guest_key="", back_to=f"/moderate/authors/{user_id}/")
+
+
+@require_POST
+def moderate_guest_action(request: SiteRequest, guest_key: str) -> HttpResponse:
+    """POST /moderate/guests/<guest_key>/act/: the same, for a guest known by their key."""
+    if not (len(guest_key) == 64 and all(c in "0123456789abcdef" for c in guest_key)):
+        raise Http404("No such guest.")
+    return _sanction(request, user=None, guest_key=guest_key, back_to="/moderate/")
+
+
+def _sanction(request: SiteRequest, *, user: User | None, guest_key: str, back_to: str) -> HttpResponse:
     moderator = _moderator_or_refusal(request)
     if isinstance(moderator, HttpResponse):
         return moderator
-    back = safe_next(request, f"/moderate/authors/{user_id}/")
-    author = get_object_or_404(User, pk=user_id)
+    back = safe_next(request, back_to)
+    name = user.public_name if user is not None else "The guest"
     action = request.POST.get("action", "")
     until = None
     if action == "suspend":
@@ -291,13 +304,14 @@ def moderate_author_action(request: SiteRequest, user_id: int) -> HttpResponse:
             site=moderator.site,
             moderator=moderator,
             action=action,
-            user=author,
+            user=user,
+            guest_key=guest_key,
             reason=request.POST.get("reason", ""),
             until=until,
         )
     except ServiceError as error:
         return _answer(request, back, ok=False, message=error.message, field=error.field)
-    return _answer(request, back, ok=True, message=f"{author.public_name}: {action.replace('_', ' ')} done.")
+    return _answer(request, back, ok=True, message=f"{name}: {action.replace('_', ' ')} done.")
 
 
 def _answer(request: SiteRequest, back: str, *, ok: bool, message: str, **extra: Any) -> HttpResponse:
