@@ -1,95 +1,169 @@
-"""The alt-profanity-check model, loaded once, asked for many texts at a time.
+"""The alt-profanity-check model, without scikit-learn in the server's processes.
 
 The package ships a TF-IDF vectoriser and a calibrated linear SVM (five folds, sigmoid calibration) in
-its wheel; nothing is downloaded. Its own predict_prob goes through scikit-learn's validation for every
-call, which costs about 3 ms a text; the model is linear, so after the vectoriser this module computes
-the same probability itself from the folds' weights (a dot product over the few words a comment has) in
-microseconds. model_probabilities() falls back to scikit-learn's path if the model is not shaped as
-expected, and the tests check both agree.
+its wheel; nothing is downloaded. Loading it means importing scikit-learn and SciPy, about 100 MB in
+every process that posts comments, for a model that is a word list with weights: a comment's
+probability is, per fold, a sigmoid of a dot product between its words' TF-IDF weights and the fold's
+weights, averaged over the folds.
+
+So the model is read once, by a short-lived subprocess that does import scikit-learn, and written as a
+plain table (each word's IDF and its five fold weights, and each fold's intercept and calibration) to
+DATA_DIR/cache/, named after the package's version. Server processes load that table (a few MB of
+Python floats) and compute the same probability in pure Python. Where the table cannot be made (no
+writable data directory, an unexpected model shape), the model is loaded in-process, as the package
+itself would, so the signal never goes missing. model_probabilities() is the package's own path; the
+tests check both agree.
 """
 
 from __future__ import annotations
 
 import functools
+import json
+import logging
 import math
+import os
+import re
+import subprocess
+import sys
+import tempfile
 import threading
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
+logger = logging.getLogger(__name__)
 _lock = threading.Lock()
+# The vectoriser's own token pattern and lower-casing (its stop words are not in its vocabulary, so
+# leaving them in changes nothing).
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+TABLE_FORMAT = 1
 
 
 @dataclass(frozen=True)
-class _Fold:
-    weights: Any  # a dense array of one weight per vocabulary entry
-    intercept: float
-    a: float
-    b: float
+class _Table:
+    # word: (idf, weight in fold 1, …, weight in fold 5)
+    words: dict[str, tuple[float, ...]]
+    # per fold: (intercept, a, b) of decision = w·x + intercept, p = 1 / (1 + exp(a·decision + b))
+    folds: tuple[tuple[float, float, float], ...]
 
 
-@dataclass(frozen=True)
-class _Model:
-    vectorizer: Any
-    model: Any
-    folds: tuple[_Fold, ...]
+def export_table(path: Path) -> None:
+    """Write the model as a plain table to `path` (run in a subprocess: it imports scikit-learn)."""
+    from profanity_check import profanity_check
+
+    vectorizer, model = profanity_check.vectorizer, profanity_check.model
+    params = vectorizer.get_params()
+    expected = {"lowercase": True, "ngram_range": (1, 1), "norm": "l2", "use_idf": True, "sublinear_tf": False}
+    if any(params.get(name) != value for name, value in expected.items()) or params.get("analyzer") != "word":
+        raise ValueError(f"the vectoriser is not shaped as expected: {params}")
+    if params.get("token_pattern") != _TOKEN.pattern or params.get("tokenizer") or params.get("preprocessor"):
+        raise ValueError("the vectoriser tokenises differently")
+    folds, weights = [], []
+    for calibrated in model.calibrated_classifiers_:
+        if calibrated.method != "sigmoid" or len(calibrated.calibrators) != 1:
+            raise ValueError(f"a fold is calibrated by {calibrated.method}")
+        calibrator, estimator = calibrated.calibrators[0], calibrated.estimator
+        folds.append((float(estimator.intercept_[0]), float(calibrator.a_), float(calibrator.b_)))
+        weights.append(estimator.coef_.ravel())
+    idf = vectorizer.idf_
+    words = {
+        word: [float(idf[column]), *(float(fold[column]) for fold in weights)]
+        for word, column in vectorizer.vocabulary_.items()
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp") as out:
+        json.dump({"format": TABLE_FORMAT, "folds": folds, "words": words}, out)
+    os.replace(out.name, path)  # atomic: another process never reads half a table
+
+
+def _table_path() -> Path | None:
+    try:
+        from django.conf import settings
+
+        base = Path(settings.DATA_DIR)
+    except Exception:
+        return None
+    version = metadata.version("alt-profanity-check")
+    return base / "cache" / f"profanity-model-{version}-v{TABLE_FORMAT}.json"
+
+
+def _read_table(path: Path) -> _Table:
+    data = json.loads(path.read_text())
+    if data.get("format") != TABLE_FORMAT:
+        raise ValueError("an older table")
+    return _Table(
+        words={word: tuple(values) for word, values in data["words"].items()},
+        folds=tuple(tuple(fold) for fold in data["folds"]),
+    )
 
 
 @functools.cache
-def _load() -> _Model:
+def _load_table() -> _Table | None:
     with _lock:
-        # The package loads its joblib files when imported (about a second), so only on first use.
+        path = _table_path()
+        if path is None:
+            return None
+        try:
+            if not path.exists():
+                subprocess.run(
+                    [
+                        sys.executable,
+                        "-c",
+                        f"from {__name__} import export_table; import pathlib, sys; "
+                        "export_table(pathlib.Path(sys.argv[1]))",
+                        str(path),
+                    ],
+                    check=True,
+                    capture_output=True,
+                    timeout=120,
+                )
+            return _read_table(path)
+        except Exception:
+            logger.warning("moderation: no compact profanity table at %s; loading the model in-process", path)
+            return None
+
+
+@functools.cache
+def _sklearn_model() -> tuple[Any, Any]:
+    with _lock:
         from profanity_check import profanity_check
 
-        vectorizer, model = profanity_check.vectorizer, profanity_check.model
-        folds: list[_Fold] = []
-        try:
-            for calibrated in model.calibrated_classifiers_:
-                if calibrated.method != "sigmoid" or len(calibrated.calibrators) != 1:
-                    raise ValueError(calibrated.method)
-                calibrator = calibrated.calibrators[0]
-                estimator = calibrated.estimator
-                folds.append(
-                    _Fold(
-                        weights=estimator.coef_.ravel(),
-                        intercept=float(estimator.intercept_[0]),
-                        a=float(calibrator.a_),
-                        b=float(calibrator.b_),
-                    )
-                )
-        except (AttributeError, ValueError, IndexError):
-            folds = []
-        return _Model(vectorizer, model, tuple(folds))
+        return profanity_check.vectorizer, profanity_check.model
 
 
 def warm_up() -> None:
-    """Load the model now rather than on the first comment (a second's work)."""
-    _load()
+    """Load the model now rather than on the first comment."""
+    if _load_table() is None:
+        _sklearn_model()
 
 
 def model_probabilities(texts: Sequence[str]) -> list[float]:
     """The probability that each text is offensive, by scikit-learn's own predict_proba."""
-    loaded = _load()
     if not texts:
         return []
-    return [float(p) for p in loaded.model.predict_proba(loaded.vectorizer.transform(list(texts)))[:, 1]]
+    vectorizer, model = _sklearn_model()
+    return [float(p) for p in model.predict_proba(vectorizer.transform(list(texts)))[:, 1]]
 
 
 def probabilities(texts: Sequence[str]) -> list[float]:
     """The probability that each text is offensive (profanity, insults), in [0, 1]."""
-    loaded = _load()
-    if not texts:
-        return []
-    if not loaded.folds:
+    table = _load_table()
+    if table is None:
         return model_probabilities(texts)
-    matrix = loaded.vectorizer.transform(list(texts)).tocsr()
-    results: list[float] = []
-    for row in range(matrix.shape[0]):
-        start, end = matrix.indptr[row], matrix.indptr[row + 1]
-        columns, values = matrix.indices[start:end], matrix.data[start:end]
-        total = 0.0
-        for fold in loaded.folds:
-            decision = float(values @ fold.weights[columns]) + fold.intercept if end > start else fold.intercept
-            total += 1.0 / (1.0 + math.exp(fold.a * decision + fold.b))
-        results.append(total / len(loaded.folds))
-    return results
+    return [_probability(table, text) for text in texts]
+
+
+def _probability(table: _Table, text: str) -> float:
+    counts = Counter(token for token in _TOKEN.findall(text.lower()) if token in table.words)
+    weighted = {word: count * table.words[word][0] for word, count in counts.items()}
+    norm = math.sqrt(sum(value * value for value in weighted.values()))
+    total = 0.0
+    for index, (intercept, a, b) in enumerate(table.folds, start=1):
+        decision = intercept
+        if norm:
+            decision += sum(value * table.words[word][index] for word, value in weighted.items()) / norm
+        total += 1.0 / (1.0 + math.exp(min(a * decision + b, 700.0)))
+    return total / len(table.folds)

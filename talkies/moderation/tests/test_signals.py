@@ -409,3 +409,28 @@ def test_deciding_on_a_10000_character_comment_stays_fast():
 
     assert decision.decision == "premoderate"
     assert time.perf_counter() - started < 2.0
+
+
+def test_server_processes_score_with_the_exported_table_and_never_import_scikit_learn(tmp_path):
+    """The model is read once by a subprocess into DATA_DIR/cache/; a process that loads the table has no
+    scikit-learn in it (about 100 MB a process), and scores as the package's own predict_proba does."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import json, sys, django; django.setup();"
+        "from talkies.moderation.signals import profanity;"
+        "texts = ['you are a stupid idiot', 'this movie is garbage', 'Loved the flamethrower fight'];"
+        "print(json.dumps({'p': profanity.probabilities(texts), 'sklearn': 'sklearn' in sys.modules}))"
+    )
+    env = {**os.environ, "TALKIES_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "talkies.settings"}
+    env.pop("TALKIES_TESTING", None)
+    env.setdefault("SECRET_KEY", "test-only")
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    assert answer["sklearn"] is False
+    assert list((tmp_path / "cache").glob("profanity-model-*.json"))
+    texts = ["you are a stupid idiot", "this movie is garbage", "Loved the flamethrower fight"]
+    assert answer["p"] == pytest.approx(profanity.model_probabilities(texts), abs=1e-9)
