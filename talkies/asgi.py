@@ -8,10 +8,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "talkies.settings")
 django_application = get_asgi_application()
 
 # Imported once Django is set up: the fast path reads models and settings.
+from talkies.embed.cors import origin_headers  # noqa: E402
 from talkies.moderation.site_config import warm_up_signals  # noqa: E402
 from talkies.pagecache.fast_path import ThreadPageFastPath  # noqa: E402
 from talkies.pagecache.store import process_page_store  # noqa: E402
 
 warm_up_signals()  # each worker loads the text signals' models at start, not on its first comment
 
-application = ThreadPageFastPath(django_application, store=process_page_store())
+# The embed's cross-origin reads are served from the stored pages too, with the site's CORS headers.
+application = ThreadPageFastPath(django_application, store=process_page_store(), origin_headers=origin_headers)

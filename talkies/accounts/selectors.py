@@ -30,6 +30,18 @@ def site_for_host(host: str) -> Site | None:
     return site
 
 
+def site_for_slug(slug: str) -> Site | None:
+    """The site named by an embed's ?site=, cached as site_for_host is (the same generation)."""
+    generation = cache.get_or_set(SITE_GENERATION_KEY, 0)
+    key = f"site-for-slug:{generation}:{slug}"
+    site = cache.get(key)
+    if site is None:
+        site = Site.objects.filter(slug=slug).first()
+        if site is not None:
+            cache.set(key, site, SITE_CACHE_SECONDS)
+    return site
+
+
 def forget_cached_sites() -> None:
     try:
         cache.incr(SITE_GENERATION_KEY)

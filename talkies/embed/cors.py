@@ -18,6 +18,8 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import patch_vary_headers
 
+from talkies.accounts.models import Site
+
 from .policy import is_allowed_origin
 
 # Last-Event-ID: what EventSource sends when it reconnects to a live stream, in case a browser preflights it.
@@ -59,6 +61,16 @@ def embed_methods(path: str) -> frozenset[str]:
 
 def cors_headers(origin: str) -> dict[str, str]:
     return {"Access-Control-Allow-Origin": origin, "Access-Control-Expose-Headers": EXPOSED_HEADERS}
+
+
+def origin_headers(site: Site, origin: str) -> list[tuple[bytes, bytes]]:
+    """The CORS headers EmbedCorsMiddleware gives an embed endpoint's answer to `origin` on `site` (none
+    for an origin the site does not allow), as raw ASGI headers: what the thread-page fast path adds to
+    a stored page (with Vary: Origin, which every request with an Origin gets). Blocking: it may read the
+    site's embed settings."""
+    if not is_allowed_origin(site, origin):
+        return []
+    return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in cors_headers(origin).items()]
 
 
 class EmbedCorsMiddleware:

@@ -11,9 +11,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from talkies.accounts.api_auth import mark_authenticated_by_header
 from talkies.accounts.models import User
 from talkies.accounts.requests import SiteRequest
+from talkies.accounts.selectors import site_for_slug
 
 from .page_urls import BadUrl, normalise_origin
-from .policy import is_allowed_origin, site_for_slug
+from .policy import is_allowed_origin
 from .tokens import BadToken, grant_still_valid, read_reader_token
 
 # The embed's paths: the JSON API and the live streams. Pages keep choosing their site by host name.

@@ -8,7 +8,6 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
 from talkies.accounts.models import Site
-from talkies.accounts.selectors import SITE_CACHE_SECONDS, SITE_GENERATION_KEY
 
 from .models import EmbedSettings
 from .page_urls import BadUrl, normalise_origin
@@ -56,18 +55,6 @@ def connect_receivers() -> None:
     """Saving or deleting a site's embed settings drops its cached policy. Called in EmbedConfig.ready()."""
     post_save.connect(_forget_policy, sender=EmbedSettings, dispatch_uid="talkies.embed.policy.forget_saved")
     post_delete.connect(_forget_policy, sender=EmbedSettings, dispatch_uid="talkies.embed.policy.forget_deleted")
-
-
-def site_for_slug(slug: str) -> Site | None:
-    """The site named by an embed's ?site=, cached like accounts.selectors.site_for_host (same generation)."""
-    generation = cache.get_or_set(SITE_GENERATION_KEY, 0)
-    key = f"site-for-slug:{generation}:{slug}"
-    site = cache.get(key)
-    if site is None:
-        site = Site.objects.filter(slug=slug).first()
-        if site is not None:
-            cache.set(key, site, SITE_CACHE_SECONDS)
-    return site
 
 
 def is_allowed_origin(site: Site, origin: str | None) -> bool:

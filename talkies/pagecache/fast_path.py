@@ -33,9 +33,10 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
+from talkies.accounts.models import Site
 from talkies.lib.guests import carries_credentials
 
-from .keys import PageRequest, page_key, parse_page_request
+from .keys import PageRequest, page_lookup, parse_page_request
 from .store import CachedPage, Headers, PageKey, PageStore
 
 logger = logging.getLogger(__name__)
@@ -71,38 +72,91 @@ class DedicatedThread:
         return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
 
 
+# The headers a page sent to a request with an Origin header gets on top of the stored page, for the site
+# the page is read from (talkies.embed.cors.origin_headers: Vary: Origin, and CORS for an allowed origin).
+OriginHeaders = Callable[[Site, str], Headers]
+
+
+def empty_request_body() -> Receive:
+    """A `receive` for a request made by the fast path itself: an empty body, then (as from a client that
+    stays connected) nothing, until Django stops listening."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.get_running_loop().create_future()  # never set: Django cancels it when done
+        raise AssertionError("unreachable")
+
+    return receive
+
+
+def without_origin(scope: Scope) -> Scope:
+    return {**scope, "headers": [(name, value) for name, value in scope["headers"] if name != b"origin"]}
+
+
 class ThreadPageFastPath:
-    def __init__(self, app: ASGIApp, *, store: PageStore, run_blocking: RunBlocking | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        store: PageStore,
+        run_blocking: RunBlocking | None = None,
+        origin_headers: OriginHeaders | None = None,
+    ) -> None:
         self.app = app
         self.store = store
+        # Without it, a request with an Origin header goes to Django, as before the embed's reads were served.
+        self.origin_headers = origin_headers
         self.run_blocking: RunBlocking = run_blocking or DedicatedThread()
         self._rendering: dict[PageKey, asyncio.Future[CachedPage | None]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = page_request(scope)
+        request = page_request(scope, origins=self.origin_headers is not None)
         host = request_host(scope) if request is not None else None
         if request is None or host is None:
             await self.app(scope, receive, send)
             return
-        key: PageKey | None = await self.run_blocking(page_key, host, request)
-        if key is None:
+        found = await self.run_blocking(page_lookup, host, request)
+        if found is None:
             await self.app(scope, receive, send)
             return
+        key, site = found
+        origin = header(scope, b"origin")
+        extra: Headers = []
+        if origin is not None:
+            assert self.origin_headers is not None  # page_request let an Origin through only then
+            extra = await self.run_blocking(self.origin_headers, site, origin.decode("latin-1"))
         page = self.store.get_local(key)
         if page is None and self.store.shared is not None:
             page = await self.run_blocking(self.store.get_shared, key)
         if page is None:
-            page = await self._render(key, scope, receive, send)
+            if origin is None:
+                page = await self._render(key, scope, receive, send)
+            else:
+                # The stored page is the answer for no origin at all: render that (a request without the
+                # Origin header), and decorate it for this one. If it is not a page to store, Django
+                # answers the real request, CORS and all.
+                page = await self._render(key, without_origin(scope), empty_request_body(), None)
+                if page is None:
+                    await self.app(scope, receive, send)
+                    return
             if page is None:  # Django's response was not a page to store, and has been sent as it was
                 return
-        await send_page(page, scope, send)
+        await send_page(page, scope, send, extra_headers=extra, vary_origin=origin is not None)
 
-    async def _render(self, key: PageKey, scope: Scope, receive: Receive, send: Send) -> CachedPage | None:
-        """Render through Django and store the page, or wait for a render of the same key in progress."""
+    async def _render(self, key: PageKey, scope: Scope, receive: Receive, send: Send | None) -> CachedPage | None:
+        """Render through Django and store the page, or wait for a render of the same key in progress.
+
+        When the response is not a page to store, it is sent to `send`; with no `send`, it is dropped
+        (the caller then asks Django itself).
+        """
         in_progress = self._rendering.get(key)
         if in_progress is not None:
             page = await asyncio.shield(in_progress)
-            if page is None:  # that render did not give a page to share: this request asks Django itself
+            if page is None and send is not None:  # that render gave no page to share: ask Django itself
                 await self.app(scope, receive, send)
             return page
         done: asyncio.Future[CachedPage | None] = asyncio.get_running_loop().create_future()
@@ -113,7 +167,7 @@ class ThreadPageFastPath:
             await self.app(scope, receive, response.send)
             if response.is_shareable():
                 page = await self.run_blocking(self._store_response, key, response)
-            else:
+            elif send is not None:
                 await response.replay(send)
         finally:
             del self._rendering[key]
@@ -128,15 +182,16 @@ class ThreadPageFastPath:
         return page
 
 
-def page_request(scope: Scope) -> PageRequest | None:
+def page_request(scope: Scope, *, origins: bool = False) -> PageRequest | None:
     """The page a request asks for, if it is a plain GET of the comments endpoint this wrapper serves.
 
-    A request with an Origin header (an embed on another site) goes to Django, whose CORS answer depends
-    on the origin and the site (talkies.embed.cors); stored pages are the answer for no origin at all.
+    Stored pages are the answer for no origin at all. A request with an Origin header (the embed, on a
+    publisher's page) is served from them only when `origins` is on: the wrapper then adds what the
+    site's CORS policy adds (talkies.embed.cors.origin_headers); otherwise it goes to Django.
     """
     if scope["type"] != "http" or scope["method"] != "GET" or scope.get("root_path"):
         return None
-    if header(scope, b"origin") is not None or carries_credentials(scope["headers"]):
+    if carries_credentials(scope["headers"]) or (not origins and header(scope, b"origin") is not None):
         return None
     match = PAGE_PATH.fullmatch(scope["path"])
     if match is None:
@@ -163,17 +218,28 @@ def request_host(scope: Scope) -> str | None:
     return host.decode("latin-1").split(":")[0]
 
 
-async def send_page(page: CachedPage, scope: Scope, send: Send) -> None:
+async def send_page(
+    page: CachedPage, scope: Scope, send: Send, *, extra_headers: Headers | tuple[()] = (), vary_origin: bool = False
+) -> None:
+    """Send a stored page (or 304). For a request with an Origin header, `vary_origin` says so in Vary, as
+    EmbedCorsMiddleware does for every such request, and `extra_headers` are its CORS headers, if any."""
     compressed = page.gzip_body is not None and accepts_gzip(header(scope, b"accept-encoding"))
     if_none_match = header(scope, b"if-none-match")
     if if_none_match is not None and page.matches(if_none_match):
-        headers = page.not_modified_headers(compressed=compressed)
+        headers = [*_with_vary(page.not_modified_headers(compressed=compressed), vary_origin), *extra_headers]
         await send({"type": "http.response.start", "status": 304, "headers": headers})
         await send({"type": "http.response.body", "body": b""})
         return
     body = page.gzip_body if compressed and page.gzip_body is not None else page.body
-    await send({"type": "http.response.start", "status": 200, "headers": page.response_headers(compressed=compressed)})
+    headers = [*_with_vary(page.response_headers(compressed=compressed), vary_origin), *extra_headers]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+def _with_vary(headers: Headers, vary_origin: bool) -> Headers:
+    if not vary_origin:
+        return headers
+    return [(name, value + b", Origin" if name == b"vary" else value) for name, value in headers]
 
 
 def header(scope: Scope, name: bytes) -> bytes | None:

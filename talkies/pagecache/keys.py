@@ -17,7 +17,7 @@ from django.db.models import Field
 from django.utils import timezone
 
 from talkies.accounts.models import Site
-from talkies.accounts.selectors import site_for_host
+from talkies.accounts.selectors import site_for_host, site_for_slug
 from talkies.comments.models import Thread
 from talkies.comments.schemas import CommentPageQuery
 from talkies.comments.selectors import MAX_PAGE_SIZE
@@ -40,6 +40,13 @@ class PageRequest:
     sort: str | None  # None: the site's default sort
     cursor: str | None
     limit: int
+    # The embed's ?site=<slug> (talkies.embed.middleware.SiteParameterMiddleware): the site it reads,
+    # instead of the one the host name serves. The page's bytes are the same either way.
+    site_slug: str | None = None
+
+
+# A slug as SiteParameterMiddleware would look it up; anything else is left to Django (its 404).
+SITE_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 
 
 def parse_page_request(thread_id: int, query_string: bytes) -> PageRequest | None:
@@ -50,7 +57,10 @@ def parse_page_request(thread_id: int, query_string: bytes) -> PageRequest | Non
         return None
     pairs = parse_qsl(text, keep_blank_values=True)
     params = dict(pairs)
-    if len(params) != len(pairs) or not params.keys() <= {"sort", "cursor", "limit"}:
+    if len(params) != len(pairs) or not params.keys() <= {"sort", "cursor", "limit", "site"}:
+        return None
+    site_slug = params.get("site")
+    if site_slug is not None and not SITE_SLUG.fullmatch(site_slug):
         return None
     sort, cursor, limit = params.get("sort"), params.get("cursor"), params.get("limit")
     if sort is not None and sort not in SORTS:
@@ -58,15 +68,24 @@ def parse_page_request(thread_id: int, query_string: bytes) -> PageRequest | Non
     if limit is not None and not (CANONICAL_LIMIT.fullmatch(limit) and int(limit) <= MAX_PAGE_SIZE):
         return None
     # An empty cursor means the first page to the endpoint, so it is the same page as no cursor.
-    return PageRequest(thread_id=thread_id, sort=sort, cursor=cursor or None, limit=int(limit or DEFAULT_LIMIT))
+    return PageRequest(
+        thread_id=thread_id, sort=sort, cursor=cursor or None, limit=int(limit or DEFAULT_LIMIT), site_slug=site_slug
+    )
 
 
 def page_key(host: str, request: PageRequest) -> PageKey | None:
-    """The key of the page `request` gets on the site serving `host`, or None if the thread is not there.
+    """The key of the page `request` gets on the site serving `host`, or None if the thread is not there."""
+    found = page_lookup(host, request)
+    return found[0] if found is not None else None
+
+
+def page_lookup(host: str, request: PageRequest) -> tuple[PageKey, Site] | None:
+    """The key of the page `request` gets, and the site it reads (the host's, or the one ?site= names), or
+    None if the thread is not there.
 
     Blocking: runs queries on the calling thread's database connection.
     """
-    site = site_for_host(host)
+    site = site_for_slug(request.site_slug) if request.site_slug else site_for_host(host)
     if site is None:
         return None
     try:
@@ -79,7 +98,7 @@ def page_key(host: str, request: PageRequest) -> PageKey | None:
     if state is None:
         return None
     version, film_id = state
-    return PageKey(
+    key = PageKey(
         thread_id=request.thread_id,
         version=version,
         film_id=film_id,
@@ -87,6 +106,7 @@ def page_key(host: str, request: PageRequest) -> PageKey | None:
         cursor=request.cursor,
         limit=request.limit,
     )
+    return key, site
 
 
 def visible_thread_state(*, site_id: int, thread_id: int) -> tuple[int, int | None] | None:
