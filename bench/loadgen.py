@@ -239,14 +239,17 @@ async def run_load(
     max_requests: int = 5_000_000,
     timeout: float = 10.0,
     expected_status: int = 200,
+    headers: dict[str, str] | None = None,
 ) -> LoadResult:
-    """GET `url` from `connections` keep-alive connections for `warmup` + `duration` seconds."""
+    """GET `url` from `connections` keep-alive connections for `warmup` + `duration` seconds, with any
+    extra request `headers` (an Origin, say, to read as the embed does)."""
     if connections < 1 or duration <= 0 or warmup < 0 or max_requests < 1:
         raise LoadError("connections and max_requests must be at least 1, duration above 0, warmup 0 or more")
     host, port, path = _loopback_target(url)
+    extra = "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
     request = (
         f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: application/json\r\n"
-        "User-Agent: talkies-bench-loadgen\r\nConnection: keep-alive\r\n\r\n"
+        f"User-Agent: talkies-bench-loadgen\r\n{extra}Connection: keep-alive\r\n\r\n"
     ).encode("ascii")
     start = time.perf_counter()
     tally = _Tally(
