@@ -32,6 +32,7 @@ from bench.thread_read import (  # noqa: E402
 )
 
 ORIGIN = "https://publisher.example"
+EMBED_QUERY = "sort=best&limit=20&site=bench"  # what embed.js asks for
 ALLOW = (
     "from talkies.embed.models import EmbedSettings; from talkies.accounts.models import Site; "
     f"EmbedSettings.objects.create(site=Site.objects.get(slug='bench'), allowed_origins='{ORIGIN}')"
