@@ -3,6 +3,7 @@
 The tests are skipped, with the reason printed, where Chromium is absent; `.ci/run` installs it.
 """
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -52,3 +53,17 @@ def page(browser) -> Iterator:
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@contextlib.contextmanager
+def people(browser, count: int) -> Iterator[tuple]:
+    """`count` browser contexts, each with a page: separate cookies, as people on separate machines."""
+    contexts = [browser.new_context(viewport={"width": 1280, "height": 900}) for _ in range(count)]
+    pages = [context.new_page() for context in contexts]
+    for each in pages:
+        each.set_default_timeout(10_000)
+    try:
+        yield tuple(pages)
+    finally:
+        for context in contexts:
+            context.close()

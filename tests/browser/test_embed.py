@@ -9,10 +9,8 @@ request the browser makes must go to one of the two; none may carry a cookie to 
 import base64
 import hashlib
 import hmac
-import http.server
 import json
 import re
-import threading
 import time
 import urllib.parse
 import urllib.request
@@ -21,6 +19,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
+from talkies.embed.tests.browser.support import Publisher
 from talkies.live.tests.servers import DEMO_PASSWORD, Reader, server_environment, serving, talkies
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS
@@ -50,36 +49,6 @@ ARTICLE = """<!doctype html>
 <script src="{talkies}/static/embed/embed.js" data-site="{site}" data-film="ballerina" async></script>
 <script src="{talkies}/static/embed/count.js" data-site="{site}" async></script>
 </body></html>"""
-
-
-class Publisher:
-    """A static site on its own loopback port; `pages` maps a path to the HTML it serves."""
-
-    def __init__(self) -> None:
-        self.pages: dict[str, str] = {}
-        pages = self.pages
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                body = pages.get(urllib.parse.urlsplit(self.path).path)
-                self.send_response(200 if body else 404)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.end_headers()
-                self.wfile.write((body or "not found").encode())
-
-            def log_message(self, *args: object) -> None:
-                pass  # quiet: pytest shows only what fails
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self) -> "Publisher":
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture(scope="module")

@@ -11,11 +11,12 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from talkies.live.tests.servers import server_environment, serving, talkies
+from talkies.live.tests.servers import DEMO_PASSWORD, serving_demo
+
+from .conftest import people
 
 REACTION_POST = "/stories/what-did-you-think-of-ballerina/"
 PASSWORD = "correct horse battery staple"
-DEMO_PASSWORD = "talkies-demo"  # talkies.demo.loader.DEMO_PASSWORD
 ACCOUNTS = f"""
 from talkies.accounts.models import User
 User.objects.create_user(username="linker", password={PASSWORD!r})
@@ -24,24 +25,14 @@ User.objects.create_user(username="linker", password={PASSWORD!r})
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory) -> Iterator[str]:
-    data_dir = tmp_path_factory.mktemp("moderation-browser")
-    env = server_environment(data_dir)
-    talkies("migrate", "--no-input", env=env)
-    talkies("demo", env=env)
-    talkies("shell", "-c", ACCOUNTS, env=env)
-    with serving(env, workers=2, log_path=data_dir / "server.log") as url:
+    with serving_demo(tmp_path_factory.mktemp("moderation-browser"), setup=ACCOUNTS) as url:
         yield url
 
 
 @pytest.fixture
 def two_people(browser) -> Iterator[tuple]:
-    contexts = [browser.new_context(viewport={"width": 1280, "height": 900}) for _ in range(2)]
-    pages = [context.new_page() for context in contexts]
-    for page in pages:
-        page.set_default_timeout(10_000)
-    yield tuple(pages)
-    for context in contexts:
-        context.close()
+    with people(browser, 2) as pages:
+        yield pages
 
 
 def log_in(page, base_url: str, username: str, password: str, then: str) -> None:

@@ -93,6 +93,19 @@ def serving(env: dict[str, str], *, workers: int = 1, log_path: Path) -> Iterato
             server.wait()
 
 
+@contextmanager
+def serving_demo(data_dir: Path, *, setup: str = "", workers: int = 2) -> Iterator[str]:
+    """The real server on a freshly migrated database holding the demo (and whatever `setup`, a
+    `talkies shell -c` script, adds), for tests that need the demo's site, films and readers."""
+    env = server_environment(data_dir)
+    talkies("migrate", "--no-input", env=env)
+    talkies("demo", env=env)
+    if setup:
+        talkies("shell", "-c", setup, env=env)
+    with serving(env, workers=workers, log_path=data_dir / "server.log") as url:
+        yield url
+
+
 def _wait_until_listening(port: int, server: subprocess.Popen, log_path: Path) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -3,7 +3,6 @@
 Every test in this folder is marked `browser`, and skipped with the reason where Chromium is absent.
 """
 
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -22,11 +21,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="module")
 def publisher() -> Iterator[Publisher]:
-    site = Publisher()
-    threading.Thread(target=site.server.serve_forever, daemon=True).start()
-    yield site
-    site.server.shutdown()
-    site.server.server_close()
+    with Publisher() as site:
+        yield site
 
 
 @pytest.fixture(scope="module")

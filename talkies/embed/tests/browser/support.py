@@ -8,6 +8,7 @@ Talkies on another: pytest-django's live server, so a test checks the very datab
 import http.server
 import os
 import shutil
+import threading
 import urllib.parse
 
 from playwright.sync_api import Page, expect
@@ -46,6 +47,14 @@ class Publisher:
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.article_url = self.origin + "/ballerina"
+
+    def __enter__(self) -> "Publisher":
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
 
 
 def open_article(page: Page, publisher: Publisher) -> None:
