@@ -63,11 +63,14 @@ def cors_headers(origin: str) -> dict[str, str]:
     return {"Access-Control-Allow-Origin": origin, "Access-Control-Expose-Headers": EXPOSED_HEADERS}
 
 
-def origin_headers(site: Site, origin: str) -> list[tuple[bytes, bytes]]:
-    """The CORS headers EmbedCorsMiddleware gives an embed endpoint's answer to `origin` on `site` (none
-    for an origin the site does not allow), as raw ASGI headers: what the thread-page fast path adds to
-    a stored page (with Vary: Origin, which every request with an Origin gets). Blocking: it may read the
-    site's embed settings."""
+def origin_headers(site: Site, origin: str, path: str) -> list[tuple[bytes, bytes]] | None:
+    """The CORS headers EmbedCorsMiddleware gives the answer to a GET of `path` from `origin` on `site`
+    (none for an origin the site does not allow), as raw ASGI headers: what the fast path adds to a stored
+    page (with Vary: Origin, which every such request gets). None when `path` is not an endpoint the embed
+    may read cross-origin, which the middleware leaves alone: Django must answer that request itself.
+    Blocking: it may read the site's embed settings."""
+    if "GET" not in embed_methods(path):
+        return None
     if not is_allowed_origin(site, origin):
         return []
     return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in cors_headers(origin).items()]

@@ -1,4 +1,6 @@
-"""An ASGI wrapper that answers GET /api/v1/threads/{id}/comments from pre-serialised pages.
+"""An ASGI wrapper that answers anonymous reads from pre-serialised pages: GET /api/v1/threads/{id}/comments
+(keyed by the thread's version, keys.py) and the other reads of a page load, HTML pages, feeds and the
+embed's lookups (keyed by the site's generation, routes.py).
 
 Django spends milliseconds on a request before and after the view: a fresh thread and database connection
 per request under ASGI, nine middlewares, URL resolution, Ninja's validation, pydantic and JSON encoding.
@@ -7,8 +9,9 @@ instead, per request:
 
 1. match the path and the query string (anything unusual goes to Django untouched);
 2. check the Host header as Django does (ALLOWED_HOSTS) and find the site as CurrentSiteMiddleware does;
-3. look up the thread's version with one indexed query (keys.page_key), on a persistent connection
-   in a thread of its own, which makes the key of the page this request gets;
+3. look up the thread's version (keys.page_lookup) or the site's generation (routes.route_lookup) with one
+   indexed query, on a persistent connection in a thread of its own, which makes the key of the page this
+   request gets;
 4. send the stored page: gzip-compressed when the client accepts it, or 304 when If-None-Match names it.
 
 On a miss, the request goes through Django, and the response Django sends is captured, stored under the
@@ -28,6 +31,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -36,8 +40,10 @@ from django.http.request import split_domain_port, validate_host
 from talkies.accounts.models import Site
 from talkies.lib.guests import carries_credentials
 
+from .cache_headers import PUBLIC_CACHE_CONTROL
 from .keys import PageRequest, page_lookup, parse_page_request
-from .store import CachedPage, Headers, PageKey, PageStore
+from .routes import route_lookup, route_request
+from .store import CachedPage, Headers, PageStore, StoreKey
 
 logger = logging.getLogger(__name__)
 
@@ -73,8 +79,9 @@ class DedicatedThread:
 
 
 # The headers a page sent to a request with an Origin header gets on top of the stored page, for the site
-# the page is read from (talkies.embed.cors.origin_headers: Vary: Origin, and CORS for an allowed origin).
-OriginHeaders = Callable[[Site, str], Headers]
+# the page is read from and the path (talkies.embed.cors.origin_headers: CORS for an allowed origin; the
+# fast path adds Vary: Origin), or None for a path that is not read cross-origin, which Django answers.
+OriginHeaders = Callable[[Site, str, str], Headers | None]
 
 
 def empty_request_body() -> Receive:
@@ -111,15 +118,14 @@ class ThreadPageFastPath:
         # Without it, a request with an Origin header goes to Django, as before the embed's reads were served.
         self.origin_headers = origin_headers
         self.run_blocking: RunBlocking = run_blocking or DedicatedThread()
-        self._rendering: dict[PageKey, asyncio.Future[CachedPage | None]] = {}
+        self._rendering: dict[StoreKey, asyncio.Future[CachedPage | None]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = page_request(scope, origins=self.origin_headers is not None)
-        host = request_host(scope) if request is not None else None
-        if request is None or host is None:
+        lookup = self.lookup_for(scope)
+        if lookup is None:
             await self.app(scope, receive, send)
             return
-        found = await self.run_blocking(page_lookup, host, request)
+        found = await self.run_blocking(lookup)
         if found is None:
             await self.app(scope, receive, send)
             return
@@ -127,14 +133,27 @@ class ThreadPageFastPath:
         origin = header(scope, b"origin")
         extra: Headers = []
         if origin is not None:
-            assert self.origin_headers is not None  # page_request let an Origin through only then
-            extra = await self.run_blocking(self.origin_headers, site, origin.decode("latin-1"))
+            assert self.origin_headers is not None  # lookup_for let an Origin through only then
+            cors = await self.run_blocking(self.origin_headers, site, origin.decode("latin-1"), scope["path"])
+            if cors is None:
+                await self.app(scope, receive, send)
+                return
+            extra = cors
         page = self.store.get_local(key)
         if page is None and self.store.shared is not None:
             page = await self.run_blocking(self.store.get_shared, key)
         if page is None:
             if origin is None:
                 page = await self._render(key, scope, receive, send)
+            elif getattr(key, "may_write", False):
+                # The request may open a thread: Django answers it as it is. If the thread was already
+                # there (a 200), the page is a pure read, stored by rendering it for no origin.
+                response = CapturedResponse()
+                await self.app(scope, receive, response.send)
+                await response.replay(send)
+                if response.status == 200:
+                    await self._render(key, without_origin(scope), empty_request_body(), None)
+                return
             else:
                 # The stored page is the answer for no origin at all: render that (a request without the
                 # Origin header), and decorate it for this one. If it is not a page to store, Django
@@ -147,7 +166,22 @@ class ThreadPageFastPath:
                 return
         await send_page(page, scope, send, extra_headers=extra, vary_origin=origin is not None)
 
-    async def _render(self, key: PageKey, scope: Scope, receive: Receive, send: Send | None) -> CachedPage | None:
+    def lookup_for(self, scope: Scope) -> Callable[[], tuple[StoreKey, Site] | None] | None:
+        """The blocking lookup of the stored page a request gets, or None when only Django may answer it."""
+        if scope["type"] != "http":
+            return None
+        origins = self.origin_headers is not None
+        thread_page = page_request(scope, origins=origins)
+        if thread_page is not None:
+            host = request_host(scope)
+            return partial(page_lookup, host, thread_page) if host is not None else None
+        route = route_request(scope, partial(header, scope))
+        if route is None or (not origins and header(scope, b"origin") is not None):
+            return None
+        host = request_host(scope)
+        return partial(route_lookup, host, route) if host is not None else None
+
+    async def _render(self, key: StoreKey, scope: Scope, receive: Receive, send: Send | None) -> CachedPage | None:
         """Render through Django and store the page, or wait for a render of the same key in progress.
 
         When the response is not a page to store, it is sent to `send`; with no `send`, it is dropped
@@ -174,7 +208,7 @@ class ThreadPageFastPath:
             done.set_result(page)
         return page
 
-    def _store_response(self, key: PageKey, response: "CapturedResponse") -> CachedPage:
+    def _store_response(self, key: StoreKey, response: "CapturedResponse") -> CachedPage:
         # Compressing a large page takes milliseconds, and the shared cache is network I/O: both happen
         # here, off the event loop.
         page = CachedPage.from_response(response.headers, response.body)
@@ -290,9 +324,22 @@ class CapturedResponse:
         return b"".join(self.chunks)
 
     def is_shareable(self) -> bool:
-        """A complete 200 that says nothing about, or to, the one client it answered."""
-        names = {name for name, _value in self.headers}
-        return self.status == 200 and self.complete and not names & {b"set-cookie", b"vary", b"cache-control"}
+        """A complete 200 that says nothing about, or to, the one client it answered.
+
+        `Vary: Cookie` is allowed: Django says it of every page that looked at the session, and the fast
+        path only ever sends a stored page to requests without personal cookies (routes.route_request).
+        The only Cache-Control allowed is the one cache_headers gives a shareable page.
+        """
+        if not (self.status == 200 and self.complete):
+            return False
+        for name, value in self.headers:
+            if name == b"set-cookie":
+                return False
+            if name == b"vary" and value.lower() != b"cookie":
+                return False
+            if name == b"cache-control" and value != PUBLIC_CACHE_CONTROL.encode():
+                return False
+        return True
 
     async def replay(self, send: Send) -> None:
         for message in self.messages:

@@ -1,4 +1,8 @@
-"""Pre-serialised thread pages: the exact bytes (and headers) Django sent for one page of one version.
+"""Pre-serialised pages: the exact bytes (and headers) Django sent for one page of one version.
+
+Two kinds of key share the store: `PageKey`, below, for the thread API's pages, and routes.RouteKey for
+the other stored routes (HTML pages, feeds, the embed's lookups), versioned by the site's generation.
+What is said below of a thread's version holds for a site's generation too (StoreKey.group, .version).
 
 A page is stored under a `PageKey` that names everything its bytes depend on: the thread, the thread's
 `version` (bumped in the same transaction as every comment write, see comments.events.announce, and by
@@ -20,6 +24,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from django.core.cache import BaseCache
 
@@ -45,6 +50,11 @@ class PageKey:
     sort: str
     cursor: str | None
     limit: int
+
+    @property
+    def group(self) -> tuple[str, int]:
+        """Keys of one group share a version counter: a newer version makes the others' pages dead weight."""
+        return ("thread", self.thread_id)
 
     def shared_key(self) -> str:
         """A short, safe cache key: the cursor is client input of any length, so it is hashed."""
@@ -95,17 +105,25 @@ class CachedPage:
         body = self.gzip_body if compressed and self.gzip_body is not None else self.body
         encoding = [(b"content-encoding", b"gzip")] if body is self.gzip_body else []
         return [
-            *self.headers,
+            *((name, value) for name, value in self.headers if name != b"vary"),
             *encoding,
             (b"content-length", str(len(body)).encode()),
             (b"etag", self.gzip_etag if encoding else self.etag),
-            (b"vary", b"Accept-Encoding"),
+            (b"vary", self.vary),
         ]
 
     def not_modified_headers(self, *, compressed: bool) -> Headers:
         # A 304 carries what a 200 would have said about caching (RFC 9110 15.4.5), and no body.
         etag = self.gzip_etag if compressed and self.gzip_body is not None else self.etag
-        return [(b"etag", etag), (b"vary", b"Accept-Encoding")]
+        caching = [(name, value) for name, value in self.headers if name in (b"cache-control", b"expires")]
+        return [*caching, (b"etag", etag), (b"vary", self.vary)]
+
+    @property
+    def vary(self) -> bytes:
+        """One Vary header: what Django's response said (Cookie, for a page that read the session), and
+        Accept-Encoding, since the store sends gzip to clients that take it."""
+        stored = [value for name, value in self.headers if name == b"vary"]
+        return b", ".join([*stored, b"Accept-Encoding"])
 
     def to_shared(self) -> dict:
         return {"headers": self.headers, "body": self.body, "gzip_body": self.gzip_body, "etag": self.etag}
@@ -113,6 +131,17 @@ class CachedPage:
     @classmethod
     def from_shared(cls, data: dict) -> "CachedPage":
         return cls(headers=data["headers"], body=data["body"], gzip_body=data["gzip_body"], etag=data["etag"])
+
+
+class StoreKey(Protocol):
+    """What the store needs of a key: PageKey (a thread's pages) and routes.RouteKey (a site's pages)."""
+
+    @property
+    def group(self) -> tuple[str, int]: ...
+    @property
+    def version(self) -> int: ...
+    def shared_key(self) -> str: ...
+    def __hash__(self) -> int: ...
 
 
 class PageStore:
@@ -124,8 +153,8 @@ class PageStore:
     def __init__(self, *, budget_bytes: int = DEFAULT_BUDGET_BYTES, shared: BaseCache | None = None) -> None:
         self.budget_bytes = budget_bytes
         self.shared = shared
-        self._pages: OrderedDict[PageKey, CachedPage] = OrderedDict()
-        self._keys_by_thread: dict[int, set[PageKey]] = {}
+        self._pages: OrderedDict[StoreKey, CachedPage] = OrderedDict()
+        self._keys_by_group: dict[tuple[str, int], set[StoreKey]] = {}
         self._bytes = 0
         self._lock = threading.Lock()
 
@@ -136,7 +165,7 @@ class PageStore:
     def bytes_used(self) -> int:
         return self._bytes
 
-    def get_local(self, key: PageKey) -> CachedPage | None:
+    def get_local(self, key: StoreKey) -> CachedPage | None:
         with self._lock:
             page = self._pages.get(key)
             if page is None:
@@ -147,7 +176,7 @@ class PageStore:
             self._pages.move_to_end(key)
             return page
 
-    def get_shared(self, key: PageKey) -> CachedPage | None:
+    def get_shared(self, key: StoreKey) -> CachedPage | None:
         """The page from the shared cache, kept locally too. Blocking I/O: call it from a worker thread."""
         if self.shared is None:
             return None
@@ -158,26 +187,26 @@ class PageStore:
         self.put_local(key, page)
         return page
 
-    def put(self, key: PageKey, page: CachedPage) -> None:
+    def put(self, key: StoreKey, page: CachedPage) -> None:
         """Keep a freshly rendered page here and in the shared cache. Blocking I/O with a shared cache."""
         self.put_local(key, page)
         if self.shared is not None:
             self.shared.set(key.shared_key(), page.to_shared(), PAGE_MAX_AGE_SECONDS)
 
-    def put_local(self, key: PageKey, page: CachedPage) -> None:
+    def put_local(self, key: StoreKey, page: CachedPage) -> None:
         if page.size > self.budget_bytes:
             return
         with self._lock:
-            same_thread = self._keys_by_thread.get(key.thread_id, set())
+            same_group = self._keys_by_group.get(key.group, set())
             # Versions only go up, so no reader who checks the version from now on asks for an older one:
             # a page for a version that is already superseded here is not worth its bytes, and the pages
             # of older versions go.
-            if any(k.version > key.version for k in same_thread):
+            if any(k.version > key.version for k in same_group):
                 return
-            for stale in [k for k in same_thread if k.version < key.version or k == key]:
+            for stale in [k for k in same_group if k.version < key.version or k == key]:
                 self._remove(stale)
             self._pages[key] = page
-            self._keys_by_thread.setdefault(key.thread_id, set()).add(key)
+            self._keys_by_group.setdefault(key.group, set()).add(key)
             self._bytes += page.size
             while self._bytes > self.budget_bytes:
                 self._remove(next(iter(self._pages)))
@@ -185,16 +214,16 @@ class PageStore:
     def clear(self) -> None:
         with self._lock:
             self._pages.clear()
-            self._keys_by_thread.clear()
+            self._keys_by_group.clear()
             self._bytes = 0
 
-    def _remove(self, key: PageKey) -> None:
+    def _remove(self, key: StoreKey) -> None:
         page = self._pages.pop(key)
         self._bytes -= page.size
-        keys = self._keys_by_thread[key.thread_id]
+        keys = self._keys_by_group[key.group]
         keys.discard(key)
         if not keys:
-            del self._keys_by_thread[key.thread_id]
+            del self._keys_by_group[key.group]
 
 
 def process_page_store() -> PageStore:

@@ -20,13 +20,20 @@ from django.http import HttpResponse
 from talkies.accounts.actors import Actor
 from talkies.accounts.models import Site
 from talkies.accounts.requests import SiteRequest
+from talkies.lib.cookies import GUEST_NAME_COOKIE
 from talkies.lib.guests import GUEST_COOKIE, guest_key_from_token, new_guest_token
 
-GUEST_NAME_COOKIE = "talkies_guest_name"
 # Losing the cookie means losing the right to edit one's comments, so it outlives any one visit.
 GUEST_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 
-__all__ = ["GUEST_COOKIE", "actor_for_new_comment", "guests_welcome", "remember_guest", "remembered_name"]
+__all__ = [
+    "GUEST_COOKIE",
+    "GUEST_NAME_COOKIE",
+    "actor_for_new_comment",
+    "guests_welcome",
+    "remember_guest",
+    "remembered_name",
+]
 
 
 def guests_welcome(request: SiteRequest, site: Site) -> bool:

@@ -21,6 +21,7 @@ from talkies.comments.selectors import (
     spoiler_shield_ends,
     thread_page,
 )
+from talkies.lib.cookies import SORT_COOKIE
 from talkies.lib.errors import NotFound, ServiceError
 from talkies.moderation.models import Report
 from talkies.scorecard.selectors import film_scorecards
@@ -37,7 +38,6 @@ COMMENTS_PER_PAGE = 30
 REPLIES_PER_PAGE = 20
 
 # The reader's chosen sort, remembered across stories. A preference, not a secret: readable by scripts.
-SORT_COOKIE = "talkies_sort"
 SORT_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 
 

@@ -1,0 +1,64 @@
+"""What caches in front of Talkies (a CDN, nginx's proxy_cache, the browser) may keep, said by Django.
+
+Every response of a route the fast path stores (the thread API's pages and routes.STORED_ROUTES) says it
+in Cache-Control, decided here, in Django, so that a stored page and Django's own answer carry the same
+header:
+
+- to a request without credentials or personal cookies, a 200 without Set-Cookie is the page everyone
+  gets: `public`, revalidated by browsers on every view (`max-age=0`, answered by a 304 when the ETag still
+  matches), kept by shared caches for a few seconds and served stale for a little longer while they
+  refetch (`s-maxage`, `stale-while-revalidate`), so a burst of readers behind a CDN costs one request;
+- to a signed-in reader, a guest or anyone with personal cookies, `private, no-cache`: never kept by a
+  shared cache, whatever it makes of Vary.
+
+A new comment therefore reaches readers behind a shared cache within SHARED_MAX_AGE_SECONDS, and readers
+talking to Talkies directly at once.
+"""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from talkies.lib.cookies import personal_cookies
+from talkies.lib.guests import GUEST_TOKEN_HEADER
+
+SHARED_MAX_AGE_SECONDS = 5
+STALE_WHILE_REVALIDATE_SECONDS = 30
+PUBLIC_CACHE_CONTROL = (
+    f"public, max-age=0, s-maxage={SHARED_MAX_AGE_SECONDS}, stale-while-revalidate={STALE_WHILE_REVALIDATE_SECONDS}"
+)
+PRIVATE_CACHE_CONTROL = "private, no-cache"
+
+
+def is_stored_route(path: str) -> bool:
+    from .fast_path import PAGE_PATH
+    from .routes import STORED_ROUTES
+
+    return PAGE_PATH.fullmatch(path) is not None or any(route.path.fullmatch(path) for route in STORED_ROUTES)
+
+
+def is_personal(request: HttpRequest) -> bool:
+    header_name = "HTTP_" + GUEST_TOKEN_HEADER.upper().replace("-", "_")
+    return (
+        "HTTP_AUTHORIZATION" in request.META
+        or header_name in request.META
+        or bool(request.COOKIES.keys() & personal_cookies())
+    )
+
+
+class CacheHeadersMiddleware:
+    """Says Cache-Control on the stored routes' responses (see the module's docstring). Outermost but for
+    security headers, so that it sees the cookies the views and the session set."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method not in ("GET", "HEAD") or "Cache-Control" in response or not is_stored_route(request.path):
+            return response
+        if is_personal(request) or response.cookies:
+            response["Cache-Control"] = PRIVATE_CACHE_CONTROL
+        elif response.status_code == 200:
+            response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+        return response
