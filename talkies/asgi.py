@@ -16,4 +16,7 @@ from talkies.pagecache.store import process_page_store  # noqa: E402
 warm_up_signals()  # each worker loads the text signals' models at start, not on its first comment
 
 # The embed's cross-origin reads are served from the stored pages too, with the site's CORS headers.
-application = ThreadPageFastPath(django_application, store=process_page_store(), origin_headers=origin_headers)
+# First pages readers asked for are rendered again after each write, before the next reader asks.
+application = ThreadPageFastPath(
+    django_application, store=process_page_store(), origin_headers=origin_headers, warm_after_writes=True
+)

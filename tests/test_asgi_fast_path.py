@@ -308,3 +308,25 @@ def test_the_author_sees_their_own_permissions_and_nobody_else_does(app, django_
     assert anonymous_first["can_edit"] is False and anonymous_first["editable_until"] is None
     assert anonymous_after == anonymous_first  # the author's page was not stored for others
     assert django_app.calls == 2  # the anonymous page once, the author's page by Django itself
+
+
+# --- Warmed after a write (pagecache.warming) ------------------------------------------------------
+
+
+def test_a_warm_up_after_a_write_stores_the_new_first_page_before_anyone_asks(
+    app, django_app, commented_thread, reader
+):
+    url = page_url(commented_thread)
+    get(app, url)
+    comment_create(thread=commented_thread, author=reader, body="Warm me")
+    with connection_kept_open_for_tests():
+        async_to_sync(app.warm_one)(scope_for(url))  # what the warmer does once the write commits
+    calls = django_app.calls
+
+    fresh = get(app, url)
+
+    assert django_app.calls == calls  # the reader after the write got the stored page
+    assert bodies(fresh)[-1] == "<p>Warm me</p>"
+    with connection_kept_open_for_tests():
+        async_to_sync(app.warm_one)(scope_for(url))  # already stored: nothing rendered
+    assert django_app.calls == calls

@@ -43,7 +43,8 @@ from talkies.lib.guests import carries_credentials
 from .cache_headers import PUBLIC_CACHE_CONTROL
 from .keys import PageRequest, page_lookup, parse_page_request
 from .routes import route_lookup, route_request
-from .store import CachedPage, Headers, PageStore, StoreKey
+from .store import CachedPage, Headers, PageKey, PageStore, StoreKey
+from .warming import FirstPageWarmer
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +113,7 @@ class ThreadPageFastPath:
         store: PageStore,
         run_blocking: RunBlocking | None = None,
         origin_headers: OriginHeaders | None = None,
+        warm_after_writes: bool = False,
     ) -> None:
         self.app = app
         self.store = store
@@ -119,6 +121,11 @@ class ThreadPageFastPath:
         self.origin_headers = origin_headers
         self.run_blocking: RunBlocking = run_blocking or DedicatedThread()
         self._rendering: dict[StoreKey, asyncio.Future[CachedPage | None]] = {}
+        # Renders the first pages readers asked for again after a write in this process (warming.py).
+        self.warmer: FirstPageWarmer | None = None
+        if warm_after_writes:
+            self.warmer = FirstPageWarmer(self.warm_one)
+            self.warmer.connect()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         lookup = self.lookup_for(scope)
@@ -130,6 +137,8 @@ class ThreadPageFastPath:
             await self.app(scope, receive, send)
             return
         key, site = found
+        if self.warmer is not None and isinstance(key, PageKey) and key.cursor is None:
+            self.warmer.remember(key.thread_id, scope)
         origin = header(scope, b"origin")
         extra: Headers = []
         if origin is not None:
@@ -165,6 +174,13 @@ class ThreadPageFastPath:
             if page is None:  # Django's response was not a page to store, and has been sent as it was
                 return
         await send_page(page, scope, send, extra_headers=extra, vary_origin=origin is not None)
+
+    async def warm_one(self, scope: Scope) -> None:
+        """Render and store the page `scope` asks for, unless it is stored already (warming.py)."""
+        lookup = self.lookup_for(scope)
+        found = await self.run_blocking(lookup) if lookup is not None else None
+        if found is not None and self.store.get_local(found[0]) is None:
+            await self._render(found[0], scope, empty_request_body(), None)
 
     def lookup_for(self, scope: Scope) -> Callable[[], tuple[StoreKey, Site] | None] | None:
         """The blocking lookup of the stored page a request gets, or None when only Django may answer it."""
