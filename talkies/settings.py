@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "talkies.tasks",
     "talkies.accounts",
     "talkies.catalogue",
     "talkies.stories",
@@ -212,16 +213,23 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "talkies@localhost")
 # How long the link in a "confirm your email" message works.
 EMAIL_VERIFICATION_MAX_AGE_DAYS = envint("EMAIL_VERIFICATION_MAX_AGE_DAYS", 3)
-# Reply and mention emails go out on a background thread so a slow mail server never holds up a post;
-# tests send them in the request so mail.outbox is filled when the request returns.
-NOTIFICATION_EMAILS_IN_BACKGROUND = envbool("NOTIFICATION_EMAILS_IN_BACKGROUND", not TESTING)
+
+# --- Background work (talkies/tasks, docs/operating.md "Background work") ----------------------------------
+# Emails and webhook deliveries are queued in the database in the transaction that causes them and sent by
+# `talkies worker` (which `talkies serve` starts). Tests run each task in-process when its transaction
+# commits, through the same queue, so mail.outbox and the delivery log fill without a worker.
+TASKS_RUN_IMMEDIATELY = envbool("TASKS_RUN_IMMEDIATELY", TESTING)
+# How long a worker holds a task it is running before another may take it (its worker is presumed dead):
+# longer than any task takes, an email (EMAIL_TIMEOUT) or a webhook attempt.
+TASKS_CLAIM_SECONDS = envint("TASKS_CLAIM_SECONDS", 300)
+# Done tasks are deleted after this many days; failed ones stay until deleted in the admin.
+TASKS_KEEP_DONE_DAYS = envint("TASKS_KEEP_DONE_DAYS", 7)
+# A mail server that stops answering must not hold a task (and its claim) for ever.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
 
 # --- Embedding (docs/embedding.md) --------------------------------------------------------------------
 # How long the token an embed gets from the sign-in popup or SSO works before the reader signs in again.
 EMBED_TOKEN_MAX_AGE_SECONDS = envint("EMBED_TOKEN_MAX_AGE_SECONDS", 10 * 60)
-# Webhooks are sent from a background thread so a slow receiver never holds up a post; tests send them
-# in the request so the delivery log is written when the request returns.
-WEBHOOKS_IN_BACKGROUND = envbool("WEBHOOKS_IN_BACKGROUND", not TESTING)
 
 # --- Rate limits on public writes ------------------------------------------------------------------
 # Each is "count/period" limits, comma-separated (period s, m, h or d, optionally with a multiplier such

@@ -12,6 +12,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, PasswordResetView
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -68,8 +69,9 @@ def register(request: HttpRequest) -> HttpResponse:
             status = error.status_code
         else:
             if form.is_valid():
-                user = form.save()
-                send_verification_email(user)
+                with transaction.atomic():  # the account and the email it is owed, or neither
+                    user = form.save()
+                    send_verification_email(user)
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(request, f"Welcome! We sent a link to {user.email}: open it to confirm your address.")
                 return redirect(next_url or "home")

@@ -5,17 +5,17 @@ person who wrote the comment; at most one email per person per comment. Nothing 
 can give away a spoiler: inline spoilers are blanked from the excerpt, and a comment marked as a spoiler
 is not quoted at all. Every email carries a one-click unsubscribe link (RFC 8058) that needs no login.
 
-The receiver runs after the comment's transaction commits. It looks up the recipients there (a couple of
-quick queries) and hands the slow part, talking to the mail server, to a single background thread, so a
-slow or failing mail server never holds up, or breaks, the request that posted the comment.
+The receiver runs inside the comment's transaction and only queues a task (talkies.tasks), so the emails
+are owed exactly when the comment is saved. The worker then looks up the recipients and queues one email
+each (send_reply_emails, all or nothing), and sends them one by one: a slow or failing mail server never
+holds up, or breaks, the request that posted the comment.
 """
 
 import logging
 import re
-from concurrent.futures import Future, ThreadPoolExecutor
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,6 +24,8 @@ from django.utils.text import Truncator
 from talkies.accounts.models import User
 from talkies.accounts.tokens import unsubscribe_token
 from talkies.lib.markdown import strip_spoilers
+from talkies.tasks.email import enqueue_email
+from talkies.tasks.queue import enqueue, task
 
 from .events import ThreadEvent, ThreadEventKind
 from .models import Comment
@@ -36,9 +38,6 @@ MENTION = re.compile(r"(?<![\w@.+-])@([\w.@+-]+)")
 MAX_MENTIONS = 10  # a comment naming fifty people is spam, not conversation
 EXCERPT_CHARS = 500
 
-# One thread: mail goes out in order, and a burst of comments queues rather than opening many connections.
-_mail_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="talkies-mail")
-
 
 def mentioned_usernames(source: str) -> list[str]:
     names: list[str] = []
@@ -50,16 +49,16 @@ def mentioned_usernames(source: str) -> list[str]:
 
 
 def notify_on_new_comment(event: ThreadEvent) -> None:
-    """The thread_changed receiver (connected in CommentsConfig.ready)."""
-    if event.kind != ThreadEventKind.COMMENT_CREATED or event.comment_id is None:
-        return
-    try:
-        messages = reply_emails(event.comment_id)
-    except Exception:  # a receiver must not raise: the comment is saved whatever happens here
-        logger.exception("could not prepare reply emails for comment %s", event.comment_id)
-        return
-    if messages:
-        send_later(messages)
+    """The in-transaction thread_changed receiver (connected in CommentsConfig.ready): queue the emails."""
+    if event.kind == ThreadEventKind.COMMENT_CREATED and event.comment_id is not None:
+        enqueue(send_reply_emails, comment_id=event.comment_id)
+
+
+@task(atomic=True)
+def send_reply_emails(*, comment_id: int) -> None:
+    """Queue one email per person a new comment should be told about (run by the worker)."""
+    for message in reply_emails(comment_id):
+        enqueue_email(message)
 
 
 def reply_emails(comment_id: int) -> list[EmailMultiAlternatives]:
@@ -121,21 +120,3 @@ def _comment_url(comment: Comment) -> str:
     if thread.story is not None:
         return f"{settings.SITE_URL}{thread.story.get_absolute_url()}#comment-{comment.pk}"
     return f"{thread.url}#comment-{comment.pk}" if thread.url else settings.SITE_URL
-
-
-def send_later(messages: list[EmailMultiAlternatives]) -> Future | None:
-    """Send on the mail thread (or at once when NOTIFICATION_EMAILS_IN_BACKGROUND is off, as in tests).
-
-    Returns the Future of the background send, for callers that want to wait on it.
-    """
-    if not settings.NOTIFICATION_EMAILS_IN_BACKGROUND:
-        _send(messages)
-        return None
-    return _mail_worker.submit(_send, messages)
-
-
-def _send(messages: list[EmailMultiAlternatives]) -> None:
-    try:
-        get_connection().send_messages(messages)
-    except Exception:
-        logger.exception("could not send %d reply email(s) to %s", len(messages), [m.to[0] for m in messages])

@@ -5,10 +5,13 @@ The moderation events carry, beside the comment as the public sees it, a `modera
 status and what its author was told (approved, rejected), or its report count and the readers' reasons
 (reported), so a newsroom's own tools can act on them.
 
-An event becomes one WebhookDelivery per subscribed webhook, written after the change it reports has
-committed, then sent from a background thread (never in the request: a slow receiver must not slow a
-post). A delivery that does not get a 2xx answer is retried after 1, 5 and 30 minutes by
-`talkies webhooks retry` (run it from cron every minute), then marked failed. Every attempt is logged.
+An event is queued (talkies.tasks) inside the transaction of the change it reports, when the site has a
+webhook for it, so a saved change is always announced and a rolled-back one never is. The worker then
+renders the payload and writes one WebhookDelivery per subscribed webhook, and sends each as a task of
+its own (never in the request: a slow receiver must not slow a post). The payload is therefore the
+comment as it stands when the worker gets to it, usually within a second. A delivery that does not get
+a 2xx answer is retried by the worker after 1, 5 and 30 minutes, then marked failed; every attempt is
+logged. `talkies webhooks retry` attempts every due delivery at once, by hand.
 
 Each request carries `Talkies-Signature: t=<unix time>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`:
 including the time in what is signed lets a receiver refuse replays of an old delivery. Delivery is at
@@ -27,11 +30,9 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from ninja import Schema
@@ -46,6 +47,7 @@ from talkies.moderation.events import ModerationEvent, ModerationEventKind, mode
 from talkies.moderation.models import Report
 from talkies.ratings.events import RatingEvent, RatingEventKind, rating_changed
 from talkies.ratings.models import Rating
+from talkies.tasks.queue import enqueue, task
 
 from .models import Webhook, WebhookAttempt, WebhookDelivery
 
@@ -61,14 +63,15 @@ THREAD_EVENTS = {ThreadEventKind.COMMENT_CREATED, ThreadEventKind.COMMENT_APPROV
 MODERATION_THREAD_EVENTS = {ThreadEventKind.COMMENT_APPROVED, ThreadEventKind.COMMENT_REJECTED}
 RATING_EVENTS = {RatingEventKind.CREATED}
 
-_sender = ThreadPoolExecutor(max_workers=2, thread_name_prefix="webhooks")
-
 
 def connect_receivers() -> None:
-    # dispatch_uid: ready() can run twice (tests, autoreload) and an event must be queued once.
-    thread_changed.connect(_on_thread_event, dispatch_uid="talkies.embed.webhooks.thread_event")
-    rating_changed.connect(_on_rating_event, dispatch_uid="talkies.embed.webhooks.rating_event")
-    moderation_changed.connect(_on_moderation_event, dispatch_uid="talkies.embed.webhooks.moderation_event")
+    # dispatch_uid: ready() can run twice (tests, autoreload) and an event must be queued once. In the
+    # transaction: each event is queued with the change it reports (talkies.lib.events).
+    thread_changed.connect_in_transaction(_on_thread_event, dispatch_uid="talkies.embed.webhooks.thread_event")
+    rating_changed.connect_in_transaction(_on_rating_event, dispatch_uid="talkies.embed.webhooks.rating_event")
+    moderation_changed.connect_in_transaction(
+        _on_moderation_event, dispatch_uid="talkies.embed.webhooks.moderation_event"
+    )
 
 
 # --- Signing ----------------------------------------------------------------------------------------
@@ -100,64 +103,59 @@ def verify_signature(secret: str, body: bytes, header: str, *, now: float | None
 
 
 def _on_thread_event(event: ThreadEvent) -> None:
-    """Runs after the comment's transaction committed (comments.events); must not raise."""
-    if event.kind not in THREAD_EVENTS or event.comment_id is None:
-        return
-    try:
-        hooks = subscribed_webhooks(site_id=event.site_id, event=event.kind)
-        if not hooks:  # the usual case: one query, and the comment is not even read
-            return
-        comment = Comment.objects.select_related("thread__site", "author").filter(pk=event.comment_id).first()
-        if comment is not None:
-            data: dict[str, Any] = {"comment": CommentWebhookOut.render(comment)}
-            if event.kind in MODERATION_THREAD_EVENTS:
-                data["moderation"] = {"status": comment.status, "notice": comment.moderation_notice}
-            queue_event(site_id=event.site_id, event=event.kind, data=data, hooks=hooks)
-    except Exception:
-        logger.exception("webhooks: could not queue %s for comment %s", event.kind, event.comment_id)
+    """In the comment's transaction: one query, and a task only if the site has a webhook for the event."""
+    if event.kind in THREAD_EVENTS and event.comment_id is not None and _subscribed(event.site_id, event.kind):
+        enqueue(announce_comment, site_id=event.site_id, event=event.kind, comment_id=event.comment_id)
 
 
 def _on_moderation_event(event: ModerationEvent) -> None:
-    """comment.reported, after the report's transaction committed; must not raise."""
-    if event.kind != ModerationEventKind.REPORTED:
-        return
-    try:
-        hooks = subscribed_webhooks(site_id=event.site_id, event=event.kind)
-        if not hooks:
-            return
-        comment = Comment.objects.select_related("thread__site", "author").filter(pk=event.comment_id).first()
-        if comment is None:
-            return
-        reports = list(Report.objects.filter(comment=comment).order_by("created_at").values("reason", "text"))
-        data = {
-            "comment": CommentWebhookOut.render(comment),
-            "moderation": {"status": comment.status, "report_count": len(reports), "reports": reports},
-        }
-        queue_event(site_id=event.site_id, event=event.kind, data=data, hooks=hooks)
-    except Exception:
-        logger.exception("webhooks: could not queue %s for comment %s", event.kind, event.comment_id)
+    """comment.reported, in the report's transaction."""
+    if event.kind == ModerationEventKind.REPORTED and _subscribed(event.site_id, event.kind):
+        enqueue(announce_comment, site_id=event.site_id, event=event.kind, comment_id=event.comment_id)
 
 
 def _on_rating_event(event: RatingEvent) -> None:
-    """Runs after the rating's transaction committed (ratings.events); must not raise.
-
-    Sent with the rating as it was created: a later change in the same transaction is not this event's.
-    """
-    if event.kind not in RATING_EVENTS or event.value is None:
-        return
-    try:
-        hooks = subscribed_webhooks(site_id=event.site_id, event=event.kind)
-        if not hooks:
-            return
-        rating = Rating.objects.select_related("film", "user").filter(pk=event.rating_id).first()
-        if rating is None:  # withdrawn before it was ever announced: there is no one to name
-            return
-        rating.value, rating.created_at = event.value, event.created_at
-        queue_event(
-            site_id=event.site_id, event=event.kind, data={"rating": RatingWebhookOut.render(rating)}, hooks=hooks
+    """In the rating's transaction. Sent with the rating as it was created (the event's value), not as a
+    later change leaves it."""
+    if event.kind in RATING_EVENTS and event.value is not None and _subscribed(event.site_id, event.kind):
+        enqueue(
+            announce_rating,
+            site_id=event.site_id,
+            rating_id=event.rating_id,
+            value=event.value,
+            created_at=event.created_at.isoformat(),
         )
-    except Exception:
-        logger.exception("webhooks: could not queue %s for rating %s", event.kind, event.rating_id)
+
+
+def _subscribed(site_id: int, event: str) -> bool:
+    return bool(subscribed_webhooks(site_id=site_id, event=event))
+
+
+@task(atomic=True)
+def announce_comment(*, site_id: int, event: str, comment_id: int) -> None:
+    """The worker's half of a comment event: render it and queue a delivery per subscribed webhook."""
+    hooks = subscribed_webhooks(site_id=site_id, event=event)
+    comment = Comment.objects.select_related("thread__site", "author").filter(pk=comment_id).first()
+    if not hooks or comment is None:
+        return
+    data: dict[str, Any] = {"comment": CommentWebhookOut.render(comment)}
+    if event in MODERATION_THREAD_EVENTS:
+        data["moderation"] = {"status": comment.status, "notice": comment.moderation_notice}
+    elif event == ModerationEventKind.REPORTED:
+        reports = list(Report.objects.filter(comment=comment).order_by("created_at").values("reason", "text"))
+        data["moderation"] = {"status": comment.status, "report_count": len(reports), "reports": reports}
+    queue_event(site_id=site_id, event=event, data=data, hooks=hooks)
+
+
+@task(atomic=True)
+def announce_rating(*, site_id: int, rating_id: int, value: int, created_at: str) -> None:
+    hooks = subscribed_webhooks(site_id=site_id, event=RatingEventKind.CREATED)
+    rating = Rating.objects.select_related("film", "user").filter(pk=rating_id).first()
+    if not hooks or rating is None:  # withdrawn before it was ever announced: there is no one to name
+        return
+    rating.value, rating.created_at = value, datetime.datetime.fromisoformat(created_at)
+    data = {"rating": RatingWebhookOut.render(rating)}
+    queue_event(site_id=site_id, event=RatingEventKind.CREATED, data=data, hooks=hooks)
 
 
 class WebhookThreadOut(BaseModel):
@@ -217,32 +215,25 @@ def queue_event(
     *, site_id: int, event: str, data: dict[str, Any], hooks: list[Webhook] | None = None
 ) -> list[WebhookDelivery]:
     """One delivery per active webhook of the site subscribed to `event` (or per one of `hooks`, when the
-    caller has looked them up already), then sent soon."""
+    caller has looked them up already), each queued for the worker to send, in the current transaction."""
     hooks = subscribed_webhooks(site_id=site_id, event=event) if hooks is None else hooks
     if not hooks:
         return []
     envelope = {"id": uuid.uuid4().hex, "event": event, "created_at": timezone.now().isoformat(), "data": data}
     body = json.dumps(envelope, separators=(",", ":"), sort_keys=True)
-    deliveries = WebhookDelivery.objects.bulk_create(
-        [WebhookDelivery(webhook=hook, event=event, body=body) for hook in hooks]
-    )
-    ids = [delivery.pk for delivery in deliveries]
-    if settings.WEBHOOKS_IN_BACKGROUND:
-        _sender.submit(_deliver_in_background, ids)
-    else:
-        for delivery_id in ids:
-            deliver(delivery_id)
+    with transaction.atomic():
+        deliveries = WebhookDelivery.objects.bulk_create(
+            [WebhookDelivery(webhook=hook, event=event, body=body) for hook in hooks]
+        )
+        for delivery in deliveries:
+            enqueue(send_delivery, delivery_id=delivery.pk)
     return deliveries
 
 
-def _deliver_in_background(ids: list[int]) -> None:
-    try:
-        for delivery_id in ids:
-            deliver(delivery_id)
-    except Exception:
-        logger.exception("webhooks: sending deliveries %s failed", ids)
-    finally:
-        connection.close()  # this thread lives on; its connection must not
+@task()
+def send_delivery(*, delivery_id: int) -> None:
+    """One attempt at one delivery (a no-op if it is delivered, failed, or not due yet)."""
+    deliver(delivery_id)
 
 
 # --- Sending ----------------------------------------------------------------------------------------
@@ -313,13 +304,17 @@ def _record(delivery: WebhookDelivery, *, code: int | None, error: str, duration
             delivery.next_retry_at = None
         else:
             delivery.next_retry_at = now + RETRY_AFTER[delivery.attempts - 1]
+            # With the attempt's log entry, so a retry is owed exactly when a failed attempt is recorded.
+            enqueue(send_delivery, delivery_id=delivery.pk, run_after=delivery.next_retry_at)
         delivery.save(update_fields=["attempts", "response_code", "status", "delivered_at", "next_retry_at"])
     return delivery
 
 
 def deliver_due() -> int:
-    """Retry every pending delivery whose time has come; how many were attempted."""
-    # Deliveries never tried (next_retry_at empty: a process stopped before its background sender ran)
-    # are due too; the claim in deliver() keeps one delivery from being sent twice at once.
+    """Attempt every pending delivery whose time has come, now, in this process; how many were attempted.
+
+    The worker does this on its own; this is `talkies webhooks retry`, for an operator who would rather
+    not wait (or runs no worker). The claim in deliver() keeps a delivery from being sent twice at once.
+    """
     due = WebhookDelivery.objects.filter(_due(), status=WebhookDelivery.Status.PENDING)
     return sum(1 for delivery_id in list(due.values_list("pk", flat=True)) if deliver(delivery_id) is not None)

@@ -9,6 +9,11 @@ A channel wraps a django.dispatch.Signal, so receivers are connected once per `d
 ready() runs, and are sent with `send_robust`: a receiver that raises is logged (by Django, to the
 "django.dispatch" logger) and the others still run. Receivers run after the write's transaction has
 committed, in the request that made it: they must be quick, and cannot undo what was saved.
+
+Work that must not be lost once the write is saved (an email, a webhook) has a second kind of receiver,
+connected with `connect_in_transaction`: it runs inside the write's transaction, when the event is
+announced, and does nothing but queue a task (talkies.tasks.queue.enqueue), which then commits or rolls
+back with the write. Such a receiver is not shielded: if it raises, the write fails with it.
 """
 
 from collections.abc import Callable, Hashable
@@ -40,6 +45,7 @@ class EventChannel(Generic[E]):
     def __init__(self, name: str) -> None:
         self.name = name
         self._signal = Signal()
+        self._in_transaction = Signal()
 
     def __repr__(self) -> str:
         return f"EventChannel({self.name!r})"
@@ -54,12 +60,23 @@ class EventChannel(Generic[E]):
     def disconnect(self, receiver: Receiver[E], *, dispatch_uid: Hashable | None = None) -> bool:
         return self._signal.disconnect(dispatch_uid=self._uid(receiver, dispatch_uid))
 
+    def connect_in_transaction(self, receiver: Receiver[E], *, dispatch_uid: Hashable) -> None:
+        """Call `receiver(event)` inside the announcing transaction, for queueing durable work only."""
+        self._in_transaction.connect(_adapt(receiver), weak=False, dispatch_uid=dispatch_uid)
+
+    def disconnect_in_transaction(self, *, dispatch_uid: Hashable) -> bool:
+        return self._in_transaction.disconnect(dispatch_uid=dispatch_uid)
+
     def send(self, event: E) -> None:
         """Call every receiver now; one that raises is logged and does not stop the others."""
         self._signal.send_robust(sender=self, event=event)
 
     def send_on_commit(self, event: E) -> None:
-        """Send `event` once the current transaction commits (at once outside one); never if it rolls back."""
+        """Send `event` once the current transaction commits (at once outside one); never if it rolls back.
+
+        The in-transaction receivers run now, in the caller's transaction; an exception from one propagates.
+        """
+        self._in_transaction.send(sender=self, event=event)
         transaction.on_commit(partial(self.send, event))
 
     @staticmethod

@@ -2,56 +2,57 @@
 email; always on the page, beside the comment), and the site's moderators (a digest of the pending
 queue, for sites that turn it on).
 
-Emails go through the comments app's single mail thread (talkies.comments.notifications.send_later),
-so a slow mail server never holds up a moderator's decision.
+Emails go through the queue (talkies.tasks): a decision queues `email_author_about` in its own
+transaction, and the worker renders and sends the email, so a slow mail server never holds up a
+moderator's decision and a decision that is saved always gets its email.
 """
-
-import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from talkies.accounts.models import Site, SiteMembership, User
 from talkies.comments.models import Comment
-from talkies.comments.notifications import send_later
 from talkies.comments.read_models import moderation_notice_for
 from talkies.lib.markdown import strip_spoilers
+from talkies.tasks.email import enqueue_email
+from talkies.tasks.queue import task
 
 from .selectors import Queue, queue_counts, queue_page
-
-logger = logging.getLogger(__name__)
 
 
 def _wants_moderation_email(user: User | None) -> bool:
     return user is not None and user.is_active and user.notify_moderation and user.email_verified and bool(user.email)
 
 
-def email_author_about(comment: Comment) -> None:
-    """Tell the author that their comment was held or rejected, and why. Never raises."""
-    try:
-        comment = Comment.objects.select_related("author", "thread__site").get(pk=comment.pk)
-        notice = moderation_notice_for(comment)
-        if notice is None or not _wants_moderation_email(comment.author):
-            return
-        assert comment.author is not None
-        context = {
-            "recipient": comment.author,
-            "site": comment.thread.site,
-            "title": comment.thread.title or "a conversation",
-            "notice": notice,
-            "excerpt": strip_spoilers(comment.body_source)[:500],
-            "settings_url": settings.SITE_URL + reverse("account-settings"),
-        }
-        message = EmailMultiAlternatives(
-            subject=f"About your comment on “{context['title']}”",
-            body=render_to_string("moderation/emails/author_notice.txt", context),
-            to=[comment.author.email],
-        )
-        send_later([message])
-    except Exception:
-        logger.exception("could not tell the author of comment %s about a moderation decision", comment.pk)
+@task(atomic=True)
+def email_author_about(*, comment_id: int) -> None:
+    """Tell the author that their comment was held or rejected, and why (queue it from the decision's
+    transaction with talkies.tasks.queue.enqueue). What the email says is the notice as it stands when the
+    worker runs: a comment approved in the meantime gets no email."""
+    comment = Comment.objects.select_related("author", "thread__site").filter(pk=comment_id).first()
+    if comment is None:
+        return
+    notice = moderation_notice_for(comment)
+    if notice is None or not _wants_moderation_email(comment.author):
+        return
+    assert comment.author is not None
+    context = {
+        "recipient": comment.author,
+        "site": comment.thread.site,
+        "title": comment.thread.title or "a conversation",
+        "notice": notice,
+        "excerpt": strip_spoilers(comment.body_source)[:500],
+        "settings_url": settings.SITE_URL + reverse("account-settings"),
+    }
+    message = EmailMultiAlternatives(
+        subject=f"About your comment on “{context['title']}”",
+        body=render_to_string("moderation/emails/author_notice.txt", context),
+        to=[comment.author.email],
+    )
+    enqueue_email(message)
 
 
 def pending_digest(site: Site, *, limit: int = 20) -> list[EmailMultiAlternatives]:
@@ -79,3 +80,12 @@ def pending_digest(site: Site, *, limit: int = 20) -> list[EmailMultiAlternative
     body = render_to_string("moderation/emails/digest.txt", context)
     subject = f"{site.name}: {counts[Queue.PENDING]} waiting, {counts[Queue.REPORTED]} reported"
     return [EmailMultiAlternatives(subject=subject, body=body, to=[user.email]) for user in recipients]
+
+
+def queue_pending_digest(site: Site) -> int:
+    """Queue `pending_digest(site)` for the worker to send, all or nothing; how many emails were queued."""
+    with transaction.atomic():
+        messages = pending_digest(site)
+        for message in messages:
+            enqueue_email(message)
+    return len(messages)

@@ -9,12 +9,12 @@ audit entry in the rule's name.
 
 import re
 
-from django.db import transaction
 from django.db.models import Q
 
 from talkies.comments.models import Comment
 from talkies.comments.screening import Draft, Screening
 from talkies.lib.errors import PermissionDenied
+from talkies.tasks.queue import enqueue
 
 from .decisions import Decision
 from .events import ModerationEvent, ModerationEventKind, moderation_changed
@@ -106,7 +106,7 @@ def screen_new_comment(draft: Draft) -> Screening:
                 status_after=comment.status,
             )
         if comment.status in (Comment.Status.PENDING, Comment.Status.REJECTED) and comment.author_id:
-            transaction.on_commit(lambda: email_author_about(comment))
+            enqueue(email_author_about, comment_id=comment.pk)  # queued with the comment (talkies.tasks)
         queue = "pending" if comment.status == Comment.Status.PENDING else "reported" if reported else ""
         if queue:
             moderation_changed.send_on_commit(

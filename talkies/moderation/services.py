@@ -160,8 +160,8 @@ def moderate_comment(
             status_before=before,
             status_after=comment.status,
         )
-    if action == "reject":
-        _tell_author_by_email(comment)
+        if action == "reject":
+            _tell_author_by_email(comment)
     return comment
 
 
@@ -249,10 +249,13 @@ def moderate_comments(
 
 
 def _tell_author_by_email(comment: Comment) -> None:
+    """Queue the email in the decision's transaction (talkies.tasks): it goes if, and only if, it is saved."""
     # Imported here: notifications pull in the mail machinery, which most decisions never need.
+    from talkies.tasks.queue import enqueue
+
     from .notifications import email_author_about
 
-    transaction.on_commit(lambda: email_author_about(comment))
+    enqueue(email_author_about, comment_id=comment.pk)
 
 
 # --- Decisions on authors -----------------------------------------------------------------------------

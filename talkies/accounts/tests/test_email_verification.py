@@ -7,6 +7,7 @@ from django.core import mail, signing
 
 from talkies.accounts.models import User
 from talkies.accounts.tokens import VERIFY_SALT, email_verification_token
+from talkies.tasks.queue import run_pending_tasks
 
 PASSWORD = "a sturdy passphrase 42"
 
@@ -29,6 +30,8 @@ def _site_url(settings):
 
 def test_registering_emails_a_link_that_confirms_the_address(client, site):
     register(client)
+    assert mail.outbox == []  # queued with the new account, for the worker
+    run_pending_tasks()
 
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["new@example.com"]
     assert not User.objects.get(username="newreader").email_verified
@@ -89,6 +92,7 @@ def test_the_resend_page_sends_a_new_link(client, site, reader):
     assert "reader@example.com" in client.get("/accounts/verify/resend/").content.decode()
 
     client.post("/accounts/verify/resend/")
+    run_pending_tasks()
 
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["reader@example.com"]
     assert client.get(link_in(mail.outbox[0])).status_code == 200
@@ -100,6 +104,7 @@ def test_resending_is_limited(client, site, reader, settings):
 
     client.post("/accounts/verify/resend/")
     response = client.post("/accounts/verify/resend/", follow=True)
+    run_pending_tasks()
 
     assert len(mail.outbox) == 1
     assert "you are asking for confirmation emails too fast" in response.content.decode()

@@ -1,16 +1,19 @@
 """Reply and mention emails: opt-in, confirmed addresses only, never to the replier, one per person per
-comment, no spoilers, a one-click unsubscribe link, and sent after commit without blocking the request."""
+comment, no spoilers, a one-click unsubscribe link, and queued with the comment for the worker to send."""
 
 from typing import Any
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from talkies.accounts.actors import Actor
 from talkies.accounts.models import User
 from talkies.comments import notifications
 from talkies.comments.services import comment_create
 from talkies.lib.guests import guest_key_from_token, new_guest_token
+from talkies.tasks.models import Task
+from talkies.tasks.queue import run_pending_tasks
 
 
 def html_of(email: Any) -> str:
@@ -141,19 +144,22 @@ def test_a_guests_hostile_name_is_escaped_in_the_html_email(open_site, thread, r
     assert "<b>hi</b>" not in html
 
 
-def test_mail_goes_out_on_the_background_thread_when_configured(thread, reader, second_reader, settings):
-    settings.NOTIFICATION_EMAILS_IN_BACKGROUND = True
-    parent = comment_create(thread=thread, author=opted_in(reader), body="Loved it.")
-    reply = comment_create(thread=thread, author=second_reader, body="Me too!", parent=parent)
+def test_the_emails_are_queued_with_the_comment_and_sent_by_the_worker(thread, reader, second_reader, post, settings):
+    settings.TASKS_RUN_IMMEDIATELY = False  # as deployed: nothing is sent until a worker runs
+    parent = post(thread=thread, author=opted_in(reader), body="Loved it.")
+    post(thread=thread, author=second_reader, body="Me too!", parent=parent)
+    assert mail.outbox == []
+    assert Task.objects.filter(name__endswith="send_reply_emails", status="pending").count() == 2
 
-    future = notifications.send_later(notifications.reply_emails(reply.pk))
+    run_pending_tasks()
 
-    assert future is not None
-    future.result(timeout=10)
-    assert [m.to for m in mail.outbox] == [["reader@example.com"]]
+    [email] = mail.outbox
+    assert email.to == ["reader@example.com"]
+    assert email.extra_headers["Message-ID"].endswith("@talkies.example>")  # chosen when it was queued
+    assert set(Task.objects.values_list("status", flat=True)) == {"done"}
 
 
-def test_a_failing_mail_server_is_logged_and_never_reaches_the_request(
+def test_a_failing_mail_server_never_reaches_the_request_and_the_email_is_retried(
     thread, reader, second_reader, post, settings, caplog
 ):
     settings.EMAIL_BACKEND = "talkies.comments.tests.test_notifications.BrokenBackend"
@@ -162,7 +168,10 @@ def test_a_failing_mail_server_is_logged_and_never_reaches_the_request(
     reply = post(thread=thread, author=second_reader, body="Me too!", parent=parent)
 
     assert reply.pk is not None
-    assert "could not send 1 reply email(s)" in caplog.text
+    email_task = Task.objects.get(name="talkies.tasks.email.send_email")
+    assert (email_task.status, email_task.attempts) == ("pending", 1)
+    assert "the mail server is down" in email_task.last_error and email_task.run_after > timezone.now()
+    assert "failed (attempt 1 of 5), retrying" in caplog.text
 
 
 @pytest.mark.parametrize(

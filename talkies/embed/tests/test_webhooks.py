@@ -17,6 +17,8 @@ from talkies.comments.services import comment_create
 from talkies.embed.models import Webhook, WebhookDelivery
 from talkies.embed.webhooks import SIGNATURE_HEADER, deliver_due, signature_header, verify_signature
 from talkies.ratings.services import rating_remove, rating_set
+from talkies.tasks.models import Task
+from talkies.tasks.queue import run_pending_tasks
 
 
 @dataclass
@@ -217,20 +219,53 @@ def test_a_site_without_webhooks_pays_one_query_per_event(site, thread, reader, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_in_production_deliveries_go_out_from_a_background_thread(site, thread, reader, receiver, settings):
-    settings.WEBHOOKS_IN_BACKGROUND = True
+def test_in_production_a_post_only_queues_the_event_and_the_worker_delivers_it(
+    site, thread, reader, receiver, settings
+):
+    settings.TASKS_RUN_IMMEDIATELY = False
     receiver.delay = 1.0
     Webhook.objects.create(site=site, url=receiver.url, events=["comment.created"])
 
     started = time.monotonic()
-    comment_create(thread=thread, author=reader, body="Loved it.")  # autocommit: on_commit runs at once
+    comment_create(thread=thread, author=reader, body="Loved it.")
     assert time.monotonic() - started < 0.5  # the post did not wait for the slow receiver
+    assert Task.objects.filter(name="talkies.embed.webhooks.announce_comment", status="pending").exists()
+    assert receiver.received == []
 
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and not WebhookDelivery.objects.filter(status="delivered").exists():
-        time.sleep(0.02)
+    run_pending_tasks()  # what `talkies worker` does
+
     assert WebhookDelivery.objects.get().status == "delivered"
     assert len(receiver.received) == 1
+
+
+def test_a_failed_attempt_queues_its_retry_for_the_worker(
+    hook, receiver, thread, reader, django_capture_on_commit_callbacks
+):
+    receiver.status = 500
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_create(thread=thread, author=reader, body="Loved it.")
+    delivery = WebhookDelivery.objects.get()
+    retry = Task.objects.get(name="talkies.embed.webhooks.send_delivery", status="pending")
+    assert retry.args == {"delivery_id": delivery.pk} and retry.run_after == delivery.next_retry_at
+
+    receiver.status = 204
+    Task.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+    WebhookDelivery.objects.update(next_retry_at=timezone.now() - datetime.timedelta(seconds=1))
+    run_pending_tasks()
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("delivered", 2)
+
+
+def test_a_rolled_back_change_queues_nothing(hook, receiver, thread, reader):
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        comment_create(thread=thread, author=reader, body="Loved it.")
+        raise RuntimeError("the request failed after the comment was written")
+
+    assert not Task.objects.exists()
+    assert run_pending_tasks() == 0 and receiver.received == []
 
 
 def test_moderation_decisions_and_reports_are_sent_with_what_the_author_was_told(

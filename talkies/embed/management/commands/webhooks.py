@@ -1,4 +1,8 @@
-"""`talkies webhooks retry`: send the webhook deliveries whose retry is due. Run it from cron every minute."""
+"""`talkies webhooks retry`: send the webhook deliveries whose retry is due, now.
+
+The worker (`talkies worker`, started by `talkies serve`) retries deliveries on its own; this is for an
+operator who would rather not wait, or runs no worker.
+"""
 
 from django.core.management.base import BaseCommand, CommandParser
 

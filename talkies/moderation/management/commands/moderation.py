@@ -39,7 +39,8 @@ class Command(BaseCommand):
         classify.add_argument("--site", required=True, help="the site whose word lists and thresholds apply (slug)")
         classify.add_argument("--film", help="the film the comments are about (slug), for spoiler triage")
         digest = sub.add_parser(
-            "digest", help="email each site's moderators a digest of its pending queue (sites with digests on)"
+            "digest",
+            help="queue an email to each site's moderators with a digest of its pending queue (sites with digests on)",
         )
         digest.add_argument("--site", help="only this site (slug), whether or not its digest is switched on")
 
@@ -50,9 +51,10 @@ class Command(BaseCommand):
             self.digest(site_slug=options.get("site"))
 
     def digest(self, *, site_slug: str | None) -> None:
-        """Run from cron (daily, say): one email per moderator of each site that has digests switched on."""
+        """Run from cron (daily, say): one email per moderator of each site that has digests switched on,
+        queued for the worker (talkies worker) to send."""
         from talkies.moderation.models import ModerationSettings
-        from talkies.moderation.notifications import pending_digest
+        from talkies.moderation.notifications import queue_pending_digest
 
         if site_slug:
             sites = list(Site.objects.filter(slug=site_slug))
@@ -60,14 +62,12 @@ class Command(BaseCommand):
                 raise CommandError(f"no site with slug {site_slug!r}")
         else:
             sites = [s.site for s in ModerationSettings.objects.filter(digest_emails=True).select_related("site")]
-        sent = 0
+        queued = 0
         for site in sites:
-            messages = pending_digest(site)
-            for message in messages:
-                message.send()
-            sent += len(messages)
-            self.stdout.write(f"{site.slug}: {len(messages)} digest email(s)")
-        self.stdout.write(f"{sent} sent")
+            count = queue_pending_digest(site)
+            queued += count
+            self.stdout.write(f"{site.slug}: {count} digest email(s)")
+        self.stdout.write(f"{queued} queued for the worker")
 
     def classify(self, *, site_slug: str, film_slug: str | None, stdin: IO[str] | None) -> None:
         from talkies.moderation.site_config import film_context, signal_config_for
