@@ -1,13 +1,17 @@
 """The `talkies` command: `talkies serve` runs the production server; anything else is a manage.py command.
 
-talkies serve [--host 127.0.0.1] [--port 8000] [--workers N]
+talkies serve [--host 127.0.0.1] [--port 8000] [--workers N] [--no-worker]
+talkies worker                     (the background worker, which serve starts unless --no-worker)
 talkies demo [--reset]
 talkies migrate | createsuperuser | <any Django management command>
 """
 
 import argparse
 import os
+import subprocess
 import sys
+import threading
+import time
 
 
 def serve(argv: list[str]) -> None:
@@ -21,6 +25,12 @@ def serve(argv: list[str]) -> None:
         help="worker processes (default: one per CPU core, or WEB_WORKERS)",
     )
     parser.add_argument("--access-log", action="store_true", help="log every request")
+    parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not start the background worker (emails, webhooks) beside the web processes: run "
+        "`talkies worker` elsewhere, once for all nodes or once per node",
+    )
     args = parser.parse_args(argv)
 
     from django.conf import settings
@@ -33,17 +43,66 @@ def serve(argv: list[str]) -> None:
     from granian import Granian
     from granian.constants import Interfaces
 
-    print(f"Talkies is serving on http://{args.host}:{args.port}/ with {args.workers} worker(s). Ctrl-C stops it.")
-    Granian(
-        "talkies.asgi:application",
-        address=args.host,
-        port=args.port,
-        # Django has no lifespan handler; the no-lifespan interface skips a start-up probe and its warning.
-        interface=Interfaces.ASGINL,
-        workers=args.workers,
-        log_access=args.access_log,
-        respawn_failed_workers=True,
-    ).serve()
+    background = None if args.no_worker else BackgroundWorker()
+    print(
+        f"Talkies is serving on http://{args.host}:{args.port}/ with {args.workers} web worker(s)"
+        f"{'' if background else ' and no background worker'}. Ctrl-C stops it."
+    )
+    try:
+        Granian(
+            "talkies.asgi:application",
+            address=args.host,
+            port=args.port,
+            # Django has no lifespan handler; the no-lifespan interface skips a start-up probe and its warning.
+            interface=Interfaces.ASGINL,
+            workers=args.workers,
+            log_access=args.access_log,
+            respawn_failed_workers=True,
+        ).serve()
+    finally:
+        if background is not None:
+            background.stop()
+
+
+class BackgroundWorker:
+    """`talkies worker` in a process of its own beside the web processes, started again if it dies.
+
+    A process rather than a thread: the web processes stay free of it, it can be stopped and started on
+    its own, and it is the same program as a worker run on a node of its own.
+    """
+
+    def __init__(self) -> None:
+        self._stopping = False
+        self._process = self._start()
+        threading.Thread(target=self._watch, name="talkies-worker-watch", daemon=True).start()
+
+    def _start(self) -> subprocess.Popen:
+        command = [sys.executable, "-m", "talkies.cli", "worker", "--parent-pid", str(os.getpid())]
+        # A session of its own, so a Ctrl-C at the terminal reaches the server, which then stops the worker
+        # (rather than the watcher seeing it die first and starting it again). Should the server be killed
+        # outright, the worker notices its parent is gone (--parent-pid) and stops within a second.
+        return subprocess.Popen(command, start_new_session=True)
+
+    def _watch(self) -> None:
+        while not self._stopping:
+            code = self._process.wait()
+            if self._stopping:
+                return
+            print(f"talkies: the background worker exited ({code}); starting it again", file=sys.stderr)
+            time.sleep(1)  # a worker that dies at once must not be restarted in a tight loop
+            if not self._stopping:
+                self._process = self._start()
+
+    def stop(self) -> None:
+        """SIGTERM, so the worker finishes its current task; killed if it takes more than 30 seconds."""
+        self._stopping = True
+        if self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -211,6 +211,9 @@ if TESTING:
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "talkies@localhost")
+if os.environ.get("EMAIL_FILE_PATH"):
+    # For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: a directory to write emails to.
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 # How long the link in a "confirm your email" message works.
 EMAIL_VERIFICATION_MAX_AGE_DAYS = envint("EMAIL_VERIFICATION_MAX_AGE_DAYS", 3)
 
