@@ -56,6 +56,7 @@ class Worker:
         """Work until stopped (or, with until_idle, until nothing is due); how many tasks ran."""
         logger.info("worker %s: started", self.worker_id)
         ran = 0
+        errors = 0  # database errors in a row: wait longer after each, up to half a minute
         while not self.stopping:
             if self.parent_pid is not None and os.getppid() != self.parent_pid:
                 logger.info("worker %s: the server that started it has gone; stopping", self.worker_id)
@@ -63,10 +64,17 @@ class Worker:
             try:
                 ran_now = self.run_batch()
                 self._prune_now_and_then()
+                errors = 0
             except DatabaseError:
-                logger.exception("worker %s: database error; trying again shortly", self.worker_id)
+                if until_idle:
+                    raise  # a one-off run reports the error to whoever started it
+                errors += 1
+                wait = min(30.0, self.interval * 2**errors)
+                # (Not migrated yet, the database restarting, a lock held too long: all pass.)
+                logger.exception("worker %s: database error; trying again in %.0f s", self.worker_id, wait)
                 connection.close()  # a fresh connection next time, should this one be broken
-                ran_now = 0
+                self._wake.wait(wait)
+                continue
             ran += ran_now
             if ran_now == 0:
                 if until_idle:

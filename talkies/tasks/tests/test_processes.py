@@ -149,6 +149,28 @@ def test_a_worker_killed_mid_batch_loses_nothing(env, tmp_path):
     assert task_statuses(env) == {"append_line:done": 12}
 
 
+def test_sigterm_lets_the_worker_finish_its_task_then_stop(env, tmp_path):
+    lines = tmp_path / "lines.txt"
+    talkies("shell", "-c", LINES.format(count=2, path=str(lines), seconds=1.5), env=env)
+    worker = start("worker", env=env, log=tmp_path / "worker.log")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and task_statuses(env)["append_line:pending"] == 2 and not _claimed(env):
+        time.sleep(0.05)
+    assert _claimed(env), (tmp_path / "worker.log").read_text()
+
+    worker.send_signal(signal.SIGTERM)  # during the first task's sleep
+
+    assert worker.wait(timeout=30) == 0
+    assert lines.read_text().split() == ["0"]  # it finished the task it had, and took no other
+    assert task_statuses(env) == {"append_line:done": 1, "append_line:pending": 1}
+    assert "stopping after the current task" in (tmp_path / "worker.log").read_text()
+
+
+def _claimed(env: dict[str, str]) -> bool:
+    with sqlite3.connect(Path(env["TALKIES_DATA_DIR"]) / "talkies.sqlite3") as db:
+        return bool(db.execute("SELECT count(*) FROM tasks_task WHERE claimed_until IS NOT NULL").fetchone()[0])
+
+
 def test_racing_workers_run_each_task_once(env, tmp_path):
     lines = tmp_path / "lines.txt"
     talkies("shell", "-c", LINES.format(count=150, path=str(lines), seconds=0.01), env=env)
