@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "talkies.embed.cors.EmbedCorsMiddleware",
     "talkies.embed.middleware.BearerTokenMiddleware",
     "talkies.accounts.middleware.ActorMiddleware",
+    # A write the database stayed too busy for is answered 503 with Retry-After, not 500.
+    "talkies.lib.writegate.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "talkies.urls"
@@ -156,22 +158,34 @@ else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's backend, keeping each process's connections open between requests (see its module).
+            "ENGINE": "talkies.lib.sqlite",
             "NAME": str(DATA_DIR / "talkies.sqlite3"),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                # The busy timeout, in seconds: how long a write waits for another process's transaction to
+                # release the write lock before it fails (and is answered 503, never 500; talkies.lib.writegate).
+                # Writes queue in each process first (WRITE_CONCURRENCY below), so this wait is only ever
+                # for the few writers the other processes let through, and normally milliseconds.
+                "timeout": 10,
                 "init_command": (
-                    "PRAGMA journal_mode=WAL;"
-                    "PRAGMA synchronous=NORMAL;"
-                    "PRAGMA foreign_keys=ON;"
-                    "PRAGMA busy_timeout=20000;"
-                    "PRAGMA cache_size=-20000;"
+                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;PRAGMA cache_size=-20000;"
                 ),
             },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Writes queue in each process before they reach the database (talkies.lib.writegate): at most this many
+# writing requests run at once per process. SQLite writes one transaction at a time, so two per process
+# keep the write lock busy without a crowd sleeping in its busy handler; PostgreSQL takes more, within the
+# connection pool (leaving connections for reads).
+WRITE_CONCURRENCY = envint("WRITE_CONCURRENCY", 2 if DATABASES["default"]["ENGINE"] == "talkies.lib.sqlite" else 8)
+# Writes waiting for their turn, per process, and for how long; past either they are answered 503 with
+# Retry-After (WRITE_RETRY_AFTER_SECONDS), as a write the database stayed too busy for is.
+WRITE_QUEUE_LENGTH = envint("WRITE_QUEUE_LENGTH", 100)
+WRITE_WAIT_SECONDS = envint("WRITE_WAIT_SECONDS", 5)
+WRITE_RETRY_AFTER_SECONDS = envint("WRITE_RETRY_AFTER_SECONDS", 2)
 
 # --- Cache ----------------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")

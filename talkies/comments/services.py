@@ -128,6 +128,7 @@ def comment_create(
             site_id=thread.site_id,
             thread_id=thread.pk,
             comment_id=comment.pk,
+            saved=comment,
         )
     return comment
 

@@ -10,10 +10,11 @@ ready() runs, and are sent with `send_robust`: a receiver that raises is logged 
 "django.dispatch" logger) and the others still run. Receivers run after the write's transaction has
 committed, in the request that made it: they must be quick, and cannot undo what was saved.
 
-Work that must not be lost once the write is saved (an email, a webhook) has a second kind of receiver,
-connected with `connect_in_transaction`: it runs inside the write's transaction, when the event is
-announced, and does nothing but queue a task (talkies.tasks.queue.enqueue), which then commits or rolls
-back with the write. Such a receiver is not shielded: if it raises, the write fails with it.
+Work that must not be lost once the write is saved (an email, a webhook, the live-event log's row) has a
+second kind of receiver, connected with `connect_in_transaction`: it runs inside the write's transaction,
+when the event is announced, and does nothing but write a row of its own, quickly (queue a task with
+talkies.tasks.queue.enqueue, record the live event), which then commits or rolls back with the write.
+Such a receiver is not shielded: if it raises, the write fails with it.
 """
 
 from collections.abc import Callable, Hashable

@@ -12,6 +12,9 @@ class LiveConfig(AppConfig):
 
         from .publisher import record_moderation_event, record_thread_event
 
-        # dispatch_uid: ready() can run twice (tests, autoreload) and an event must be recorded once.
-        thread_changed.connect(record_thread_event, dispatch_uid="talkies.live.record_thread_event")
-        moderation_changed.connect(record_moderation_event, dispatch_uid="talkies.live.record_moderation_event")
+        # dispatch_uid: ready() can run twice (tests, autoreload) and an event must be recorded once. In the
+        # transaction: the event's row commits, or rolls back, with the write it describes (publisher.py).
+        thread_changed.connect_in_transaction(record_thread_event, dispatch_uid="talkies.live.record_thread_event")
+        moderation_changed.connect_in_transaction(
+            record_moderation_event, dispatch_uid="talkies.live.record_moderation_event"
+        )

@@ -59,15 +59,18 @@ LIVE_KINDS = frozenset(_BUILDERS)
 def event_payload(event: ThreadEvent) -> Payload | None:
     """The JSON object pages receive for `event`, or None when pages are not told about it.
 
-    Reads the comment as it is now (one query, two for a top-level comment in a film's thread): the
-    event is sent after commit, so that is the state the event announced, or a later one.
+    Called inside the write's transaction (publisher.py), so the comment it reads is the one the event
+    announces: the comment the write just created, as it saved it (event.saved), else read back under the
+    write's lock (one query). A top-level comment in a film's thread takes one more, for its rating badge.
     """
     build = _BUILDERS.get(event.kind)
     if build is None or event.comment_id is None:
         return None
-    comment = (
-        Comment.objects.select_related("thread__site", "thread__film", "author").filter(pk=event.comment_id).first()
-    )
+    comment = event.saved
+    if comment is None or comment.pk != event.comment_id:
+        comment = (
+            Comment.objects.select_related("thread__site", "thread__film", "author").filter(pk=event.comment_id).first()
+        )
     if comment is None:
         return None
     body = build(comment)

@@ -4,10 +4,11 @@ import datetime
 import json
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from talkies.comments.events import ThreadEvent, ThreadEventKind
-from talkies.comments.models import Comment
+from talkies.comments.models import Comment, Thread
 from talkies.comments.services import comment_create, comment_edit, comment_remove, comment_vote
 from talkies.live.log import REPLAY_LIMIT, prune_events, thread_events_after
 from talkies.live.models import LiveEvent
@@ -176,13 +177,46 @@ def test_pruning_deletes_events_older_than_an_hour_only(thread):
     assert list(LiveEvent.objects.values_list("id", flat=True)) == [recent.pk]
 
 
-def test_a_failing_log_write_never_fails_the_comment(thread, reader, committing, monkeypatch, caplog):
+def test_the_event_is_recorded_in_the_transaction_of_the_write(thread, reader):
+    """Issue 13: an event written after the commit could be lost (a busy database, a crash) once the
+    comment was saved, and open pages would never hear of it. In the write's transaction, the two go
+    together: a comment that rolls back leaves no event, a comment that commits has one."""
+
+    class RolledBack(Exception):
+        pass
+
+    with pytest.raises(RolledBack), transaction.atomic():
+        comment = comment_create(thread=thread, author=reader, body="Never saved")
+        # Before any commit, inside the write's own transaction: the row is there already.
+        assert LiveEvent.objects.filter(comment_id=comment.pk, kind="comment.created").exists()
+        raise RolledBack
+
+    assert not Comment.objects.exists()
+    assert not LiveEvent.objects.exists()
+
+    saved = comment_create(thread=thread, author=reader, body="Saved")  # no on_commit callback is run here
+    assert LiveEvent.objects.filter(comment_id=saved.pk, kind="comment.created").count() == 1
+
+
+def test_a_failing_log_write_fails_the_comment_with_it(thread, reader, committing, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr("talkies.live.publisher.record_event", broken)
+    with pytest.raises(RuntimeError, match="disk full"), committing():
+        comment_create(thread=thread, author=reader, body="Not saved without its event")
+
+    assert not Comment.objects.exists()
+    assert Thread.objects.get(pk=thread.pk).comment_count == 0
+
+
+def test_a_failing_doorbell_never_fails_the_comment(thread, reader, committing, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("redis down")
+
+    monkeypatch.setattr("talkies.live.publisher.wake_local_brokers", broken)
     with committing():
         comment = comment_create(thread=thread, author=reader, body="Still saved")
 
-    assert Comment.objects.filter(pk=comment.pk).exists()
-    assert "could not record comment.created" in caplog.text
+    assert LiveEvent.objects.filter(comment_id=comment.pk).exists()
+    assert "could not ring" in caplog.text
