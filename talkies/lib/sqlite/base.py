@@ -85,6 +85,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if not self.is_in_memory_db():
             pooled = _pool_for(self.settings_dict["NAME"]).take()
             if pooled is not None:
+                # Whatever the last user did (loaddata turns it off for a while), every request starts
+                # with foreign keys enforced, as a fresh connection does.
+                pooled.execute("PRAGMA foreign_keys = ON")
                 return pooled
         return super().get_new_connection(conn_params)
 
