@@ -73,7 +73,8 @@ def thread_event(event: ThreadEvent) -> None:
 def editorial_change(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     """A staff edit: to the site's own pages when the object belongs to one site, else to every site's."""
     if isinstance(instance, Site):
-        bump_sites([instance.pk])
+        if kwargs.get("signal") is not post_delete:  # a deleted site's row goes with it (CASCADE)
+            bump_sites([instance.pk])
         return
     site_id = getattr(instance, "site_id", None)
     if site_id is not None:

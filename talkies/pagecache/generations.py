@@ -38,9 +38,9 @@ def bump_sites(site_ids: Iterable[int]) -> None:
     updated = set(SiteGeneration.objects.filter(site_id__in=ids).values_list("site_id", flat=True))
     SiteGeneration.objects.filter(site_id__in=updated).update(value=F("value") + 1)
     # A site's first bump makes its row (0 -> 1). Two processes doing so at once both mean "changed".
-    SiteGeneration.objects.bulk_create(
-        [SiteGeneration(site_id=site_id, value=1) for site_id in ids - updated], ignore_conflicts=True
-    )
+    # Only for sites that exist: a site being deleted has no pages left to key.
+    missing = Site.objects.filter(pk__in=ids - updated).values_list("pk", flat=True)
+    SiteGeneration.objects.bulk_create([SiteGeneration(site_id=pk, value=1) for pk in missing], ignore_conflicts=True)
 
 
 def bump_every_site() -> None:
