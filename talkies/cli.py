@@ -33,12 +33,11 @@ def serve(argv: list[str]) -> None:
     )
     args = parser.parse_args(argv)
 
-    from django.conf import settings
-    from django.core.management import call_command
-
-    if not (settings.DEBUG or settings.TESTING):
-        # Production serves hashed, compressed files from STATIC_ROOT through WhiteNoise.
-        call_command("collectstatic", interactive=False, verbosity=0)
+    # Django is set up in a child process, not in this one: this process only supervises granian's
+    # workers (and the background worker), and loading Django here would cost every node ~50 MB for nothing.
+    prepared = subprocess.run([sys.executable, "-m", "talkies.cli", PREPARE_SERVE], check=False)
+    if prepared.returncode != 0:
+        sys.exit(prepared.returncode)
 
     from granian import Granian
     from granian.constants import Interfaces
@@ -62,6 +61,19 @@ def serve(argv: list[str]) -> None:
     finally:
         if background is not None:
             background.stop()
+
+
+# A hidden command for serve's child: what must happen once, with Django, before the web workers start.
+PREPARE_SERVE = "--prepare-serve"
+
+
+def prepare_serve() -> None:
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not (settings.DEBUG or settings.TESTING):
+        # Production serves hashed, compressed files from STATIC_ROOT through WhiteNoise.
+        call_command("collectstatic", interactive=False, verbosity=0)
 
 
 class BackgroundWorker:
@@ -108,11 +120,14 @@ class BackgroundWorker:
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "talkies.settings")
+    if argv and argv[0] == "serve":
+        serve(argv[1:])  # without Django in this process: granian's workers load it
+        return
     import django
 
     django.setup()
-    if argv and argv[0] == "serve":
-        serve(argv[1:])
+    if argv == [PREPARE_SERVE]:
+        prepare_serve()
         return
     from django.core.management import execute_from_command_line
 
