@@ -17,8 +17,11 @@ The stored HTML pages, feeds and embed lookups (routes.py) are keyed by the site
 (models.SiteGeneration), bumped here for everything a public page shows:
 
 - every thread event (a comment posted, edited, voted on, moderated, featured; a thread closed) and every
-  rating change, after the write commits (the same reasoning as for ratings above: a page rendered in
-  between is stored under the old generation, which no reader asks for once the bump lands);
+  rating change, inside the write's own transaction (an in-transaction receiver): no extra transaction
+  per write, and no window after the commit in which a crash could leave the old key standing. The row
+  is one per site, so on PostgreSQL writers to one site queue on it from the bump to their commit; the
+  bump comes last in a write (announce ends every comment service), and writers to one thread already
+  queue on its version row the same way;
 - saves and deletions in the editorial apps (stories, the catalogue, suspect windows that change a
   displayed score, a site's own settings, a thread's creation or link to a film), inside the change's
   transaction: these are rare staff edits. A story or thread bumps its own site; the shared catalogue
@@ -63,10 +66,10 @@ def rating_event(event: RatingEvent) -> None:
         thread__film_id=event.film_id,
     ).values("thread_id")
     bump_versions(Thread.objects.filter(pk__in=badged_threads))
-    bump_sites([event.site_id])
 
 
-def thread_event(event: ThreadEvent) -> None:
+def site_written(event: ThreadEvent | RatingEvent) -> None:
+    """In the write's transaction: every stored page of the site gets a new key once it commits."""
     bump_sites([event.site_id])
 
 
@@ -112,7 +115,8 @@ def connect() -> None:
     rating_changed.connect(rating_event, dispatch_uid="talkies.pagecache.dependencies.rating_event")
     post_save.connect(user_saved, sender=User, dispatch_uid="talkies.pagecache.dependencies.user_saved")
     pre_delete.connect(user_deleted, sender=User, dispatch_uid="talkies.pagecache.dependencies.user_deleted")
-    thread_changed.connect(thread_event, dispatch_uid="talkies.pagecache.dependencies.thread_event")
+    thread_changed.connect_in_transaction(site_written, dispatch_uid="talkies.pagecache.dependencies.thread_written")
+    rating_changed.connect_in_transaction(site_written, dispatch_uid="talkies.pagecache.dependencies.rating_written")
     post_save.connect(thread_saved, sender=Thread, dispatch_uid="talkies.pagecache.dependencies.thread_saved")
     for model in editorial_models():
         uid = f"talkies.pagecache.dependencies.editorial_change.{model._meta.label}"
