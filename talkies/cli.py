@@ -39,6 +39,9 @@ def serve(argv: list[str]) -> None:
     if prepared.returncode != 0:
         sys.exit(prepared.returncode)
 
+    # Each web worker sizes its share of the node's database connections by it (settings.DATABASE_POOL).
+    os.environ["TALKIES_WEB_WORKERS"] = str(args.workers)
+
     from granian import Granian
     from granian.constants import Interfaces
 

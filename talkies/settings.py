@@ -140,9 +140,13 @@ if DATABASE_URL:
     DATABASE_POOL = {
         # Kept open while idle, so a quiet process still answers its first request without connecting.
         "min_size": envint("DATABASE_POOL_MIN_SIZE", 2),
-        # Per process: `talkies serve --workers N` can hold N times this many, which PostgreSQL's
-        # max_connections (100 by default) must allow for.
-        "max_size": envint("DATABASE_POOL_MAX_SIZE", 10),
+        # Per process. By default a node's DATABASE_CONNECTIONS_PER_NODE (20) are shared among its web
+        # workers (`talkies serve` tells each how many there are), so adding workers does not multiply
+        # the connections PostgreSQL's max_connections (100 by default) must allow for; never fewer than 4.
+        "max_size": envint(
+            "DATABASE_POOL_MAX_SIZE",
+            max(4, envint("DATABASE_CONNECTIONS_PER_NODE", 20) // max(1, envint("TALKIES_WEB_WORKERS", 2))),
+        ),
         # How long a request waits for a free connection before it fails, rather than queueing forever.
         "timeout": envint("DATABASE_POOL_TIMEOUT_SECONDS", 10),
     }
