@@ -71,7 +71,12 @@ embed-check:
 		$(EMBED_JS)/check.sh; \
 	fi
 
+# The whole picture (bench/README.md): every read of a page load, posts and memory, beside nginx and Isso.
 bench: install
+	$(PY) bench/full.py
+
+.PHONY: bench-thread
+bench-thread: install
 	$(PY) bench/thread_read.py
 
 bench-rate: install

@@ -8,12 +8,11 @@ built-in generator (bench/loadgen.py) requests per second of:
 - the fast path: GET /api/v1/threads/{id}/comments?sort=old&limit=200, no Origin;
 - the embed read, as embed.js makes it: ?sort=best&limit=20&site=<slug> with the publisher's Origin.
 It prints both and their ratio (issue 12's target: the embed read ≥ 0.8× the fast path). The full
-picture (nginx, Isso, HTML pages, feeds, writes, memory) is bench/thread_read.py's job.
+picture (nginx, Isso, HTML pages, feeds, writes, memory) is bench/full.py's job.
 """
 
 import argparse
 import asyncio
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -22,21 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.loadgen import run_load  # noqa: E402
-from bench.thread_read import (  # noqa: E402
-    HOST,
-    free_port,
-    prepare_talkies_database,
-    talkies_command,
-    talkies_environment,
-    talkies_server,
-)
+from bench.servers import HOST, free_port, prepare_talkies_database, talkies_environment, talkies_server  # noqa: E402
 
 ORIGIN = "https://publisher.example"
 EMBED_QUERY = "sort=best&limit=20&site=bench"  # what embed.js asks for
-ALLOW = (
-    "from talkies.embed.models import EmbedSettings; from talkies.accounts.models import Site; "
-    f"EmbedSettings.objects.create(site=Site.objects.get(slug='bench'), allowed_origins='{ORIGIN}')"
-)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,8 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="talkies-bench-embed-") as tmp:
         env = talkies_environment(Path(tmp))
-        threads = prepare_talkies_database(env, [10, 200, 2000])
-        subprocess.run([*talkies_command(), "shell", "-c", ALLOW], env=env, check=True, capture_output=True)
+        threads = prepare_talkies_database(env, [10, 200, 2000], embed_origin=ORIGIN)
         port = free_port()
         with talkies_server(env, port=port, workers=2, log_path=Path(tmp) / "server.log") as server:
             server.wait_until_ready(f"http://{HOST}:{port}/api/v1/session")

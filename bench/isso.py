@@ -1,18 +1,24 @@
 """Isso beside Talkies: a pinned Isso in its own virtual environment, seeded over its own HTTP API.
 
     venv = ensure_isso_venv()                      # bench/.isso-venv, created on first use
-    config = write_isso_config(tmp, port)          # temp SQLite db, no rate limit, no moderation
-    with isso_server(venv, config, port, log) as server: ...
-    seed_isso(base_url, threads, export_comments(talkies_db, threads))
+    with isso_server(venv, tmp, port) as server:   # temp SQLite db, no rate limit, no moderation
+        server.wait_until_ready(f"{base_url}/config")
+        seed_isso(base_url, thread, export_comments(talkies_db, thread))
 
 Isso is served the way its documentation advises (`gunicorn -w 4 --preload isso.run`, ISSO_SETTINGS
 naming the config file). Its thread read is `GET /?uri=<thread uri>&limit=200`: 200 top-level comments,
 each with all its replies (no `nested_limit` means no limit), which is the same set of comments the
 Talkies page holds. Isso keeps one level of nesting: a reply to a reply hangs under its top-level
 comment, which changes the shape of the JSON but not what is in it.
+
+Its other requests beside Talkies' (bench/full.py): what Isso's embed.js asks for a page of 20 by votes
+(`embed_path`), its Atom feed of a thread (`feed_path`, on with `[rss] base`, as many entries as
+Talkies' feed), the counts its count.js asks for (`POST /count`, a JSON list of URIs) and a new comment
+(`POST /new?uri=…`).
 """
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -23,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.seed_threads import SeededThread
+from bench.servers import ServerProcess
 
 ISSO_VERSION = "0.14.0"
 GUNICORN_VERSION = "27.0.1"
@@ -30,6 +37,10 @@ ISSO_WORKERS = 4  # as Isso's documentation runs it under gunicorn
 VENV_DIR = Path(__file__).resolve().parent / ".isso-venv"
 # Posting is Isso's slow path (markdown, a lock, a commit); a few at once keep its workers busy.
 SEED_CONCURRENCY = 4
+# Entries in a thread's Atom feed: as many as Talkies' (talkies.comments.feeds.FEED_SIZE).
+FEED_SIZE = 50
+# Isso's embed.js default for `data-isso-max-comments-nested`: the replies it asks for under each comment.
+EMBED_NESTED_LIMIT = 5
 
 
 @dataclass(frozen=True)
@@ -78,6 +89,10 @@ require-email = false
 [server]
 listen = http://127.0.0.1:{port}/
 public-endpoint = http://127.0.0.1:{port}
+
+[rss]
+base = http://127.0.0.1:{port}/
+limit = {FEED_SIZE}
 """
     )
     return config
@@ -94,12 +109,32 @@ def isso_command(venv: Path, port: int) -> list[str]:
     ]  # fmt: skip
 
 
+def isso_server(venv: Path, directory: Path, port: int) -> ServerProcess:
+    """Isso on `port` with its config, database and log in `directory`; start it with `with`."""
+    env = {**os.environ, "ISSO_SETTINGS": str(write_isso_config(directory, port))}
+    return ServerProcess("isso", isso_command(venv, port), env=env, log_path=directory / "server.log")
+
+
 def thread_uri(thread: SeededThread) -> str:
     return f"/bench/{thread.thread_id}/"
 
 
 def thread_path(thread: SeededThread) -> str:
     return "/?" + urllib.parse.urlencode({"uri": thread_uri(thread), "limit": 200})
+
+
+def embed_path(thread: SeededThread, *, limit: int = 20) -> str:
+    """What Isso's embed.js asks with data-isso-sorting="upvotes" and data-isso-max-comments-top=`limit`."""
+    query = {"uri": thread_uri(thread), "sort": "upvotes", "limit": limit, "nested_limit": EMBED_NESTED_LIMIT}
+    return "/?" + urllib.parse.urlencode(query)
+
+
+def feed_path(thread: SeededThread) -> str:
+    return "/feed?" + urllib.parse.urlencode({"uri": thread_uri(thread)})
+
+
+def new_comment_path(thread: SeededThread) -> str:
+    return "/new?" + urllib.parse.urlencode({"uri": thread_uri(thread)})
 
 
 def count_page(body: bytes) -> tuple[int, int]:
@@ -122,7 +157,7 @@ def export_comments(talkies_db: Path, thread: SeededThread) -> list[ExportedComm
 
 def seed_isso(base_url: str, thread: SeededThread, comments: list[ExportedComment]) -> None:
     """Post every comment through Isso's API (POST /new?uri=…), replies after the comments they answer."""
-    new_url = f"{base_url}/new?" + urllib.parse.urlencode({"uri": thread_uri(thread)})
+    new_url = base_url + new_comment_path(thread)
     isso_ids: dict[int, int] = {}
 
     def post(comment: ExportedComment) -> None:

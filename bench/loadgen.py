@@ -240,17 +240,26 @@ async def run_load(
     timeout: float = 10.0,
     expected_status: int = 200,
     headers: dict[str, str] | None = None,
+    method: str = "GET",
+    body: bytes | None = None,
 ) -> LoadResult:
     """GET `url` from `connections` keep-alive connections for `warmup` + `duration` seconds, with any
-    extra request `headers` (an Origin, say, to read as the embed does)."""
+    extra request `headers` (an Origin, say, to read as the embed does; an Accept replaces the default).
+
+    With `method` and `body` every request is that one instead (a POST of the same JSON, say): the body
+    goes as application/json unless `headers` name another Content-Type.
+    """
     if connections < 1 or duration <= 0 or warmup < 0 or max_requests < 1:
         raise LoadError("connections and max_requests must be at least 1, duration above 0, warmup 0 or more")
     host, port, path = _loopback_target(url)
-    extra = "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
+    fields = {"Accept": "application/json", **(headers or {})}
+    if body is not None:
+        fields = {"Content-Type": "application/json", **fields, "Content-Length": str(len(body))}
+    extra = "".join(f"{name}: {value}\r\n" for name, value in fields.items())
     request = (
-        f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: application/json\r\n"
+        f"{method} {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
         f"User-Agent: talkies-bench-loadgen\r\n{extra}Connection: keep-alive\r\n\r\n"
-    ).encode("ascii")
+    ).encode("ascii") + (body or b"")
     start = time.perf_counter()
     tally = _Tally(
         record_from=start + warmup,

@@ -51,6 +51,8 @@ class SeededThread:
     thread_id: int
     story_slug: str
     key: str  # the thread's canonical key, e.g. for a server that looks threads up by page URI
+    # The publisher's page that embeds the thread (its key then), when seeded with an embed origin.
+    page_url: str = ""
 
 
 def body(rng: random.Random) -> str:
@@ -94,8 +96,14 @@ def seed_readers(site, film, rng: random.Random) -> list:
     return readers
 
 
-def seed_thread(*, site, film, editor, readers: list, size: int, rng: random.Random) -> SeededThread:
-    """A reaction story whose thread holds `size` approved comments, counters included."""
+def seed_thread(
+    *, site, film, editor, readers: list, size: int, rng: random.Random, embed_origin: str | None = None
+) -> SeededThread:
+    """A reaction story whose thread holds `size` approved comments, counters included.
+
+    With `embed_origin`, the thread is also the one a page of that origin embeds: its key and URL are that
+    page's, so the embed's lookup by URL finds it, and count.js counts it, as it would a WordPress post.
+    """
     from django.utils import timezone
 
     from talkies.comments.models import Comment, Thread
@@ -115,6 +123,9 @@ def seed_thread(*, site, film, editor, readers: list, size: int, rng: random.Ran
         films=[film],
     )
     thread = thread_for_story(story=story)
+    if embed_origin:
+        thread.key = thread.url = f"{embed_origin}/reactions/ballerina-{size}/"
+        thread.save(update_fields=["key", "url"])
 
     top_level = max(1, round(size * TOP_LEVEL_SHARE))
     depth_2 = round((size - top_level) * DEPTH_2_SHARE_OF_REPLIES)
@@ -153,6 +164,7 @@ def seed_thread(*, site, film, editor, readers: list, size: int, rng: random.Ran
         thread_id=thread.pk,
         story_slug=story.slug,
         key=thread.key,
+        page_url=thread.url if embed_origin else "",
     )
 
 
@@ -183,11 +195,12 @@ def seed_votes(comments: list, readers: list, rng: random.Random) -> None:
     Comment.objects.bulk_update(comments, ["upvotes", "downvotes", "best_score"], batch_size=500)
 
 
-def seed(sizes: list[int], *, host: str) -> list[SeededThread]:
+def seed(sizes: list[int], *, host: str, embed_origin: str | None = None) -> list[SeededThread]:
     from django.db import transaction
 
     from talkies.accounts.models import Site, SiteMembership, User
     from talkies.catalogue.models import Film, ReleaseDate
+    from talkies.embed.models import EmbedSettings
 
     rng = random.Random(SEED)
     with transaction.atomic():
@@ -197,20 +210,27 @@ def seed(sizes: list[int], *, host: str) -> list[SeededThread]:
         ReleaseDate.objects.create(film=film, region="US", date=datetime.date(2025, 6, 6))
         editor = User.objects.create(username="editor", password="!")
         SiteMembership.objects.create(site=site, user=editor, role=SiteMembership.Role.EDITOR)
+        if embed_origin:
+            EmbedSettings.objects.create(site=site, allowed_origins=embed_origin)
         readers = seed_readers(site, film, rng)
-        return [seed_thread(site=site, film=film, editor=editor, readers=readers, size=n, rng=rng) for n in sizes]
+        common = {"site": site, "film": film, "editor": editor, "readers": readers, "embed_origin": embed_origin}
+        return [seed_thread(**common, size=n, rng=rng) for n in sizes]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Seed benchmark threads (see the module docstring).")
     parser.add_argument("--sizes", default="10,200,2000", help="comments per thread, comma-separated")
     parser.add_argument("--host", default="127.0.0.1", help="the host name the seeded site answers to")
+    parser.add_argument(
+        "--embed-origin",
+        help="let pages of this origin (https://host) embed the site, each thread on its own page there",
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     if any(size < 1 for size in sizes):
         parser.error("every thread needs at least one comment")
     setup_django()
-    threads = seed(sizes, host=args.host)
+    threads = seed(sizes, host=args.host, embed_origin=args.embed_origin)
     print(json.dumps([asdict(thread) for thread in threads]))
 
 

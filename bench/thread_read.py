@@ -1,6 +1,6 @@
 """Thread reads under load: the first page of threads of 10, 200 and 2,000 comments, from the real server.
 
-    make bench                      # or: .venv/bin/python bench/thread_read.py [--duration 10] [--connections 32]
+    make bench-thread               # or: .venv/bin/python bench/thread_read.py [--duration 10] [--connections 32]
 
 1. Creates a throwaway data directory, migrates it and seeds one site, one film and one story thread per
    size (bench/seed_threads.py, in a subprocess, through the ORM).
@@ -21,15 +21,12 @@ the same run: give it a Target whose path_for maps a SeededThread to its own URL
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import platform
 import re
 import resource
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -47,13 +44,20 @@ if str(ROOT) not in sys.path:
 from bench import isso  # noqa: E402 (needs ROOT on sys.path when run as a script)
 from bench.loadgen import LoadResult, run_load  # noqa: E402
 from bench.seed_threads import SeededThread  # noqa: E402
+from bench.servers import (  # noqa: E402
+    HOST,
+    ServerProcess,
+    exit_on_sigterm,
+    free_port,
+    git_revision,
+    machine_busy_seconds,
+    prepare_talkies_database,
+    talkies_command,  # noqa: F401 (bench/moderation.py and bench/writes.py import it from here)
+    talkies_environment,
+    talkies_server,
+)
 
 RESULTS_DIR = ROOT / "bench" / "results"
-HOST = "127.0.0.1"
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-# A clean granian shutdown takes well under a second; one that receives SIGTERM while requests whose
-# clients have gone are still in flight (an interrupted run) can hang in its workers, hence the SIGKILL.
-GRACEFUL_STOP_SECONDS = 5
 # The generator is single-threaded: past this share of one core it, not the server, sets the pace.
 GENERATOR_SATURATED_CORES = 0.85
 # A server using this share of the CPU the others left it is computing flat out.
@@ -100,134 +104,6 @@ def talkies_target(port: int) -> Target:
     )
 
 
-# --- Processes and CPU accounting ---------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-def process_group_cpu_seconds(pgid: int) -> float:
-    """User + system CPU of every live process in a process group (a server and the workers it forked)."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            # The command name (field 2) may hold spaces; every field we need comes after its ')'.
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue  # the process ended while we looked
-        if int(fields[2]) == pgid:  # fields[2] is field 5, pgrp
-            total += int(fields[11]) + int(fields[12])  # fields 14 and 15, utime and stime
-    return total / CLOCK_TICKS
-
-
-def machine_busy_seconds() -> float:
-    """CPU seconds spent not idle, summed over all cores, since boot (from /proc/stat)."""
-    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = values[3] + values[4]  # idle + iowait
-    return (sum(values[:8]) - idle) / CLOCK_TICKS  # guest time is already inside user and nice
-
-
-class ServerProcess:
-    """A server run in its own process group, so that stopping it stops every worker it forked too."""
-
-    def __init__(self, name: str, command: list[str], *, env: dict[str, str], log_path: Path) -> None:
-        self.name, self.command, self.env, self.log_path = name, command, env, log_path
-        self.process: subprocess.Popen | None = None
-
-    def __enter__(self) -> "ServerProcess":
-        with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen(
-                self.command, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
-
-    @property
-    def pgid(self) -> int:
-        assert self.process is not None, "the server has not been started"
-        return self.process.pid  # start_new_session makes the server its group's leader
-
-    def wait_until_ready(self, url: str, *, timeout: float = 90.0) -> None:
-        """Poll `url` until it answers 200; fail early, with the server's log, if the server dies."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.process is not None
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with status {self.process.returncode}:\n{self.log_tail()}")
-            with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-            time.sleep(0.25)
-        raise RuntimeError(f"{self.name} did not answer {url} within {timeout:.0f} s:\n{self.log_tail()}")
-
-    def cpu_seconds(self) -> float:
-        return process_group_cpu_seconds(self.pgid)
-
-    def log_tail(self, lines: int = 30) -> str:
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        self._signal_group(signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=GRACEFUL_STOP_SECONDS)
-        # Workers that outlived their parent, or a parent that ignored SIGTERM, go now.
-        self._signal_group(signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=5)
-
-    def _signal_group(self, sig: signal.Signals) -> None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.pgid, sig)
-
-
-# --- Talkies: environment, database, server -----------------------------------------------------------
-
-
-def talkies_environment(data_dir: Path) -> dict[str, str]:
-    """Production settings on a throwaway SQLite database: DEBUG off, a real key, explicit hosts."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "TALKIES_TESTING"}}
-    env.update(
-        TALKIES_ENV="production",
-        TALKIES_DATA_DIR=str(data_dir),
-        SECRET_KEY="bench-only-secret",
-        ALLOWED_HOSTS=HOST,
-        STATIC_ROOT=str(data_dir / "static"),  # collectstatic runs at start-up; keep it out of the checkout
-        LOG_LEVEL="WARNING",
-        # The checkout first on the path, so the run does not depend on how the package was installed.
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-    )
-    return env
-
-
-def talkies_command() -> list[str]:
-    script = Path(sys.executable).parent / "talkies"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "talkies.cli"]
-
-
-def prepare_talkies_database(env: dict[str, str], sizes: list[int]) -> list[SeededThread]:
-    subprocess.run([*talkies_command(), "migrate", "--no-input"], env=env, check=True, stdout=subprocess.DEVNULL)
-    seeded = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "seed_threads.py"), "--sizes", ",".join(map(str, sizes)), "--host", HOST],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return [SeededThread(**fields) for fields in json.loads(seeded.stdout.strip().splitlines()[-1])]
-
-
-def talkies_server(env: dict[str, str], *, port: int, workers: int, log_path: Path) -> ServerProcess:
-    command = [*talkies_command(), "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)]
-    return ServerProcess("talkies", command, env=env, log_path=log_path)
-
-
 # --- One measurement --------------------------------------------------------------------------------
 
 
@@ -268,13 +144,22 @@ class CpuWindow:
         }
 
 
-def run_generator(url: str, server: ServerProcess, *, connections: int, duration: float, warmup: float) -> dict:
+def run_generator(
+    url: str,
+    server: ServerProcess,
+    *,
+    connections: int,
+    duration: float,
+    warmup: float,
+    **request: Any,
+) -> dict:
+    """The built-in generator's figures for `url`; `request` goes to run_load (headers, method, body,
+    expected_status)."""
+    load = {"connections": connections, "timeout": REQUEST_TIMEOUT_SECONDS, **request}
     if warmup > 0:  # warm the server's caches and connections; not recorded
-        asyncio.run(run_load(url, connections=connections, duration=warmup, timeout=REQUEST_TIMEOUT_SECONDS))
+        asyncio.run(run_load(url, duration=warmup, **load))
     with CpuWindow(server) as cpu:
-        result: LoadResult = asyncio.run(
-            run_load(url, connections=connections, duration=duration, timeout=REQUEST_TIMEOUT_SECONDS)
-        )
+        result: LoadResult = asyncio.run(run_load(url, duration=duration, **load))
     return {**result.summary(), **cpu.cores(result.duration_s, client_cpu_s=result.client_cpu_s)}
 
 
@@ -282,8 +167,17 @@ _WRK_LATENCY = re.compile(r"^\s*(50|90|99)%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILI
 _WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def run_wrk(url: str, server: ServerProcess, *, connections: int, duration: float, warmup: float) -> dict:
-    """The same load from wrk (C, one thread), as a check on whether the Python generator kept up."""
+def run_wrk(
+    url: str,
+    server: ServerProcess,
+    *,
+    connections: int,
+    duration: float,
+    warmup: float,
+    headers: dict[str, str] | None = None,
+) -> dict:
+    """The same load from wrk (C, one thread), as a check on whether the Python generator kept up; with
+    extra request `headers` (an Origin, a Cookie) when given."""
 
     def wrk(seconds: float) -> str:
         command = [
@@ -296,7 +190,8 @@ def run_wrk(url: str, server: ServerProcess, *, connections: int, duration: floa
             "--latency",
             url,
         ]
-        command += ["-H", "Accept: application/json"]
+        for name, value in {"Accept": "application/json", **(headers or {})}.items():
+            command += ["-H", f"{name}: {value}"]
         return subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
     if warmup > 0:
@@ -403,14 +298,6 @@ def write_results(report: dict) -> Path:
     return path
 
 
-def git_revision() -> str | None:
-    with contextlib.suppress(OSError, subprocess.CalledProcessError):
-        return subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True, capture_output=True, text=True
-        ).stdout.strip()
-    return None
-
-
 # --- Main ---------------------------------------------------------------------------------------------
 
 
@@ -470,12 +357,10 @@ def measure_isso(args: argparse.Namespace, data_dir: Path, threads: list[SeededT
     isso_dir = data_dir / "isso"
     isso_dir.mkdir()
     port = free_port()
-    env = {**os.environ, "ISSO_SETTINGS": str(isso.write_isso_config(isso_dir, port))}
     target = Target(
         name="isso", base_url=f"http://{HOST}:{port}", path_for=isso.thread_path, count_page=isso.count_page
     )
-    command = isso.isso_command(venv, port)
-    with ServerProcess("isso", command, env=env, log_path=isso_dir / "server.log") as server:
+    with isso.isso_server(venv, isso_dir, port) as server:
         server.wait_until_ready(f"{target.base_url}/config")
         print(
             f"isso {isso.ISSO_VERSION} is up on {target.base_url} with {isso.ISSO_WORKERS} gunicorn workers", flush=True
@@ -533,15 +418,6 @@ def print_comparisons(compared: list[dict]) -> None:
             f"{c['thread']:>15} {c['client']:>8} {c['talkies_rps']:>14.1f} {c['isso_rps']:>11.1f} {c['ratio']:>7.1f}x "
             f"{c['talkies_p99_ms'] or 0:>9.2f} ms {c['isso_p99_ms'] or 0:>6.0f} ms"
         )
-
-
-def exit_on_sigterm() -> None:
-    """Turn SIGTERM (a CI timeout, `kill`) into SystemExit, so the server is stopped on the way out.
-
-    The server runs in its own session and never sees signals sent to us; by default SIGTERM would end
-    this process without running a single `finally`, leaving the server and its workers behind.
-    """
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def main(argv: list[str] | None = None) -> int:
