@@ -183,8 +183,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Writes queue in each process before they reach the database (talkies.lib.writegate): at most this many
 # writing requests run at once per process. SQLite writes one transaction at a time, so two per process
 # keep the write lock busy without a crowd sleeping in its busy handler; PostgreSQL takes more, within the
-# connection pool (leaving connections for reads).
-WRITE_CONCURRENCY = envint("WRITE_CONCURRENCY", 2 if DATABASES["default"]["ENGINE"] == "talkies.lib.sqlite" else 8)
+# process's connection pool (leaving two connections for reads).
+WRITE_CONCURRENCY = envint(
+    "WRITE_CONCURRENCY",
+    max(1, DATABASE_POOL["max_size"] - 2) if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" else 2,
+)
 # Writes waiting for their turn, per process, and for how long; past either they are answered 503 with
 # Retry-After (WRITE_RETRY_AFTER_SECONDS), as a write the database stayed too busy for is.
 WRITE_QUEUE_LENGTH = envint("WRITE_QUEUE_LENGTH", 100)
