@@ -43,7 +43,7 @@ from talkies.comments.models import Comment, Thread
 from talkies.ratings.events import RatingEvent, rating_changed
 from talkies.ratings.models import SuspectWindow
 
-from .generations import bump_every_site, bump_sites
+from .generations import bump_every_site, bump_sites, start_site
 
 # Apps whose every model is shown on public pages and written only by staff.
 EDITORIAL_APPS = ("catalogue", "stories")
@@ -76,7 +76,9 @@ def site_written(event: ThreadEvent | RatingEvent) -> None:
 def editorial_change(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     """A staff edit: to the site's own pages when the object belongs to one site, else to every site's."""
     if isinstance(instance, Site):
-        if kwargs.get("signal") is not post_delete:  # a deleted site's row goes with it (CASCADE)
+        if kwargs.get("created"):
+            start_site(instance.pk)
+        elif kwargs.get("signal") is not post_delete:  # a deleted site's row goes with it (CASCADE)
             bump_sites([instance.pk])
         return
     site_id = getattr(instance, "site_id", None)

@@ -1,8 +1,9 @@
 """Reading and bumping SiteGeneration: the version that keys a site's stored pages (models.SiteGeneration)."""
 
 from collections.abc import Iterable
+from functools import partial
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 
 from talkies.accounts.models import Site
@@ -35,12 +36,25 @@ def bump_sites(site_ids: Iterable[int]) -> None:
     ids = set(site_ids)
     if not ids:
         return
-    updated = set(SiteGeneration.objects.filter(site_id__in=ids).values_list("site_id", flat=True))
-    SiteGeneration.objects.filter(site_id__in=updated).update(value=F("value") + 1)
-    # A site's first bump makes its row (0 -> 1). Two processes doing so at once both mean "changed".
-    # Only for sites that exist: a site being deleted has no pages left to key.
-    missing = Site.objects.filter(pk__in=ids - updated).values_list("pk", flat=True)
-    SiteGeneration.objects.bulk_create([SiteGeneration(site_id=pk, value=1) for pk in missing], ignore_conflicts=True)
+    updated = SiteGeneration.objects.filter(site_id__in=ids).update(value=F("value") + 1)
+    if updated < len(ids):
+        # Every site gets its row when it is made (dependencies.editorial_change) or by the migration, so a
+        # missing one is a site being deleted in this very transaction, or one made behind the ORM's back.
+        # Made after the commit, for the sites that still exist then: made now, a row for a site being
+        # deleted would outlive it.
+        transaction.on_commit(partial(_make_missing_rows, ids))
+
+
+def _make_missing_rows(site_ids: set[int]) -> None:
+    missing = Site.objects.filter(pk__in=site_ids).exclude(pk__in=SiteGeneration.objects.values("site_id"))
+    # 0 -> 1 is a change of key; two processes doing it at once both mean "changed".
+    rows = [SiteGeneration(site_id=pk, value=1) for pk in missing.values_list("pk", flat=True)]
+    SiteGeneration.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def start_site(site_id: int) -> None:
+    """A new site's row, in the transaction that makes the site."""
+    SiteGeneration.objects.get_or_create(site_id=site_id)
 
 
 def bump_every_site() -> None:
