@@ -132,22 +132,22 @@ class ThreadPageFastPath:
         if lookup is None:
             await self.app(scope, receive, send)
             return
-        found = await self.run_blocking(lookup)
-        if found is None:
+        origin = header(scope, b"origin")
+        if origin is None:
+            found = await self.run_blocking(lookup)
+            extra: Headers | None = []
+        else:
+            # One trip to the lookup thread for both: each trip costs more than the query it makes.
+            assert self.origin_headers is not None  # lookup_for let an Origin through only then
+            found, extra = await self.run_blocking(
+                lookup_with_cors, lookup, self.origin_headers, origin.decode("latin-1"), scope["path"]
+            )
+        if found is None or extra is None:  # not a stored page, or not one read cross-origin
             await self.app(scope, receive, send)
             return
-        key, site = found
+        key, _site = found
         if self.warmer is not None and isinstance(key, PageKey) and key.cursor is None:
             self.warmer.remember(key.thread_id, scope)
-        origin = header(scope, b"origin")
-        extra: Headers = []
-        if origin is not None:
-            assert self.origin_headers is not None  # lookup_for let an Origin through only then
-            cors = await self.run_blocking(self.origin_headers, site, origin.decode("latin-1"), scope["path"])
-            if cors is None:
-                await self.app(scope, receive, send)
-                return
-            extra = cors
         page = self.store.get_local(key)
         if page is None and self.store.shared is not None:
             page = await self.run_blocking(self.store.get_shared, key)
@@ -230,6 +230,14 @@ class ThreadPageFastPath:
         page = CachedPage.from_response(response.headers, response.body)
         self.store.put(key, page)
         return page
+
+
+def lookup_with_cors(
+    lookup: Callable[[], tuple[StoreKey, Site] | None], origin_headers: OriginHeaders, origin: str, path: str
+) -> tuple[tuple[StoreKey, Site] | None, Headers | None]:
+    """The lookup, and the CORS headers of its site for `origin` (None: Django answers). Blocking."""
+    found = lookup()
+    return found, (origin_headers(found[1], origin, path) if found is not None else None)
 
 
 def page_request(scope: Scope, *, origins: bool = False) -> PageRequest | None:
