@@ -50,8 +50,14 @@ def mentioned_usernames(source: str) -> list[str]:
 
 def notify_on_new_comment(event: ThreadEvent) -> None:
     """The in-transaction thread_changed receiver (connected in CommentsConfig.ready): queue the emails."""
-    if event.kind == ThreadEventKind.COMMENT_CREATED and event.comment_id is not None:
-        enqueue(send_reply_emails, comment_id=event.comment_id)
+    if event.kind != ThreadEventKind.COMMENT_CREATED or event.comment_id is None:
+        return
+    saved = event.saved
+    # A top-level comment that mentions nobody can tell nobody: queueing its task would only cost an
+    # INSERT in the comment's transaction and the worker's own write transactions, on every such post.
+    if saved is not None and saved.parent_id is None and not mentioned_usernames(saved.body_source):
+        return
+    enqueue(send_reply_emails, comment_id=event.comment_id)
 
 
 @task(atomic=True)

@@ -149,7 +149,8 @@ def test_the_emails_are_queued_with_the_comment_and_sent_by_the_worker(thread, r
     parent = post(thread=thread, author=opted_in(reader), body="Loved it.")
     post(thread=thread, author=second_reader, body="Me too!", parent=parent)
     assert mail.outbox == []
-    assert Task.objects.filter(name__endswith="send_reply_emails", status="pending").count() == 2
+    # The parent is top-level and mentions nobody, so only the reply queued a task.
+    assert Task.objects.filter(name__endswith="send_reply_emails", status="pending").count() == 1
 
     run_pending_tasks()
 
@@ -157,6 +158,21 @@ def test_the_emails_are_queued_with_the_comment_and_sent_by_the_worker(thread, r
     assert email.to == ["reader@example.com"]
     assert email.extra_headers["Message-ID"].endswith("@talkies.example>")  # chosen when it was queued
     assert set(Task.objects.values_list("status", flat=True)) == {"done"}
+
+
+def test_a_top_level_comment_queues_a_task_only_when_it_mentions_someone(thread, reader, second_reader, post, settings):
+    settings.TASKS_RUN_IMMEDIATELY = False
+    opted_in(second_reader)
+    post(thread=thread, author=reader, body="Loved it, nobody to tell.")
+    assert not Task.objects.filter(name__endswith="send_reply_emails").exists()
+
+    post(thread=thread, author=reader, body="What did you make of it, @second?")
+    assert Task.objects.filter(name__endswith="send_reply_emails", status="pending").count() == 1
+
+    run_pending_tasks()
+
+    [email] = mail.outbox
+    assert email.to == [second_reader.email]
 
 
 def test_a_failing_mail_server_never_reaches_the_request_and_the_email_is_retried(
