@@ -32,8 +32,10 @@ import urllib.request
 import uuid
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from ninja import Schema
 from pydantic import BaseModel, ConfigDict
@@ -62,6 +64,9 @@ SIGNATURE_TOLERANCE_SECONDS = 300
 THREAD_EVENTS = {ThreadEventKind.COMMENT_CREATED, ThreadEventKind.COMMENT_APPROVED, ThreadEventKind.COMMENT_REJECTED}
 MODERATION_THREAD_EVENTS = {ThreadEventKind.COMMENT_APPROVED, ThreadEventKind.COMMENT_REJECTED}
 RATING_EVENTS = {RatingEventKind.CREATED}
+# How long a process keeps a site's subscribed events (as embed_policy keeps a site's policy): saving or
+# deleting a webhook drops the copy at once where the cache is shared, and within this time elsewhere.
+SUBSCRIPTIONS_CACHE_SECONDS = 60
 
 
 def connect_receivers() -> None:
@@ -72,6 +77,8 @@ def connect_receivers() -> None:
     moderation_changed.connect_in_transaction(
         _on_moderation_event, dispatch_uid="talkies.embed.webhooks.moderation_event"
     )
+    post_save.connect(_forget_subscriptions, sender=Webhook, dispatch_uid="talkies.embed.webhooks.forget_saved")
+    post_delete.connect(_forget_subscriptions, sender=Webhook, dispatch_uid="talkies.embed.webhooks.forget_deleted")
 
 
 # --- Signing ----------------------------------------------------------------------------------------
@@ -127,8 +134,27 @@ def _on_rating_event(event: RatingEvent) -> None:
         )
 
 
+def _subscriptions_key(site_id: int) -> str:
+    return f"webhook-events:{site_id}"
+
+
 def _subscribed(site_id: int, event: str) -> bool:
-    return bool(subscribed_webhooks(site_id=site_id, event=event))
+    """Whether any active webhook of the site wants `event`. Asked in the transaction of every comment and
+    rating, so the site's events are cached; the task that builds the deliveries looks the webhooks up
+    afresh (queue_event), so a webhook switched off meanwhile is never sent to."""
+    events = cache.get(_subscriptions_key(site_id))
+    if events is None:
+        events = frozenset(
+            name
+            for hook_events in Webhook.objects.filter(site_id=site_id, is_active=True).values_list("events", flat=True)
+            for name in hook_events
+        )
+        cache.set(_subscriptions_key(site_id), events, SUBSCRIPTIONS_CACHE_SECONDS)
+    return event in events
+
+
+def _forget_subscriptions(sender: type[Webhook], instance: Webhook, **kwargs: object) -> None:
+    cache.delete(_subscriptions_key(instance.site_id))
 
 
 @task(atomic=True)

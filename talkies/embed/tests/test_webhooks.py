@@ -205,7 +205,11 @@ def test_webhook_urls_must_be_http_or_https(site):
         Webhook(site=site, url="https://hooks.example/t", events=["comment.deleted"]).full_clean()
 
 
-def test_a_site_without_webhooks_pays_one_query_per_event(site, thread, reader, django_assert_num_queries):
+def test_a_site_without_webhooks_pays_one_query_then_none_while_its_subscriptions_are_cached(
+    site, thread, reader, django_assert_num_queries
+):
+    from django.core.cache import cache
+
     from talkies.comments.events import ThreadEvent
     from talkies.embed.webhooks import _on_thread_event
 
@@ -213,9 +217,40 @@ def test_a_site_without_webhooks_pays_one_query_per_event(site, thread, reader, 
     event = ThreadEvent(
         kind=ThreadEventKind.COMMENT_CREATED, site_id=site.pk, thread_id=thread.pk, version=1, comment_id=comment.pk
     )
+    cache.clear()
 
     with django_assert_num_queries(1):
         _on_thread_event(event)
+    with django_assert_num_queries(0):
+        _on_thread_event(event)
+
+
+def test_a_webhook_added_changed_or_deleted_takes_effect_on_the_next_post(site, thread, reader, receiver, settings):
+    settings.TASKS_RUN_IMMEDIATELY = False  # as deployed: the post only queues the announcement
+
+    def announced() -> int:
+        return Task.objects.filter(name__endswith="announce_comment").count()
+
+    comment_create(thread=thread, author=reader, body="Before any webhook.")  # caches "no subscriptions"
+    assert announced() == 0
+
+    hook = Webhook.objects.create(site=site, url=receiver.url, events=["comment.created"])
+    comment_create(thread=thread, author=reader, body="With a webhook.")
+    assert announced() == 1
+
+    hook.events = ["rating.created"]
+    hook.save()
+    comment_create(thread=thread, author=reader, body="Not subscribed any more.")
+    assert announced() == 1
+
+    hook.events = ["comment.created"]
+    hook.save()
+    comment_create(thread=thread, author=reader, body="Subscribed again.")
+    assert announced() == 2
+
+    hook.delete()
+    comment_create(thread=thread, author=reader, body="Webhook gone.")
+    assert announced() == 2
 
 
 @pytest.mark.django_db(transaction=True)
