@@ -49,6 +49,12 @@ test-postgres: install
 
 test: embed-check lint typecheck test-sqlite test-postgres
 
+# Two nodes, the worker and nginx from deploy/, on PostgreSQL and Redis (tests/cluster; skipped with the
+# reason where one is missing). .ci/run runs it after `make test` when PostgreSQL and Redis answer.
+.PHONY: test-cluster
+test-cluster: install
+	$(VENV)/bin/pytest tests/cluster -m cluster -q
+
 # The publisher scripts are built from talkies/embed/js/src by a pinned esbuild (docs/embed-development.md).
 # Running Talkies needs no Node: the built files are committed, and embed-check proves they are current.
 EMBED_JS := talkies/embed/js
