@@ -94,6 +94,9 @@ def test_every_stored_route_sends_the_bytes_and_headers_django_sends(app, django
             assert vary(direct) <= vary(answer), name
         assert stored.headers["cache-control"] == PUBLIC_CACHE_CONTROL, name
         assert stored.headers["etag"], name
+        # A browser that kept this copy must not give it to the same URL read with a reader's token.
+        assert {"Cookie", "Authorization", "X-Talkies-Guest-Token"} <= vary(stored), name
+        assert "stale-while-revalidate" not in stored.headers["cache-control"], name
 
 
 def test_an_unchanged_page_is_a_304_that_says_how_to_cache_it(app, conversation, story):

@@ -6,10 +6,15 @@ header:
 
 - to a request without credentials or personal cookies, a 200 without Set-Cookie is the page everyone
   gets: `public`, revalidated by browsers on every view (`max-age=0`, answered by a 304 when the ETag still
-  matches), kept by shared caches for a few seconds and served stale for a little longer while they
-  refetch (`s-maxage`, `stale-while-revalidate`), so a burst of readers behind a CDN costs one request;
+  matches) and kept by shared caches for a few seconds (`s-maxage`), so a burst of readers behind a CDN
+  costs one request. There is no `stale-while-revalidate`: a browser would honour it too, and show a reader
+  who reloads a page written in since, with the live stream then opened after what it missed;
 - to a signed-in reader, a guest or anyone with personal cookies, `private, no-cache`: never kept by a
   shared cache, whatever it makes of Vary.
+
+Both say `Vary: Cookie, Authorization, X-Talkies-Guest-Token`: the same URL is answered per reader when it
+carries a credential, and a browser that kept the anonymous answer must not hand it to the same page's
+next read made with the reader's token (the embed reads anonymously until a reader signs in or posts).
 
 A new comment therefore reaches readers behind a shared cache within SHARED_MAX_AGE_SECONDS, and readers
 talking to Talkies directly at once.
@@ -18,16 +23,16 @@ talking to Talkies directly at once.
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 
 from talkies.lib.cookies import personal_cookies
 from talkies.lib.guests import GUEST_TOKEN_HEADER
 
 SHARED_MAX_AGE_SECONDS = 5
-STALE_WHILE_REVALIDATE_SECONDS = 30
-PUBLIC_CACHE_CONTROL = (
-    f"public, max-age=0, s-maxage={SHARED_MAX_AGE_SECONDS}, stale-while-revalidate={STALE_WHILE_REVALIDATE_SECONDS}"
-)
+PUBLIC_CACHE_CONTROL = f"public, max-age=0, s-maxage={SHARED_MAX_AGE_SECONDS}"
 PRIVATE_CACHE_CONTROL = "private, no-cache"
+# The request headers that make an answer one reader's (is_personal): caches key on them.
+CREDENTIAL_VARY = ("Cookie", "Authorization", GUEST_TOKEN_HEADER)
 
 
 def is_stored_route(path: str) -> bool:
@@ -61,4 +66,7 @@ class CacheHeadersMiddleware:
             response["Cache-Control"] = PRIVATE_CACHE_CONTROL
         elif response.status_code == 200:
             response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+        else:
+            return response
+        patch_vary_headers(response, CREDENTIAL_VARY)
         return response

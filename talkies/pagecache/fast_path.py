@@ -40,7 +40,7 @@ from django.http.request import split_domain_port, validate_host
 from talkies.accounts.models import Site
 from talkies.lib.guests import carries_credentials
 
-from .cache_headers import PUBLIC_CACHE_CONTROL
+from .cache_headers import CREDENTIAL_VARY, PUBLIC_CACHE_CONTROL
 from .keys import PageRequest, page_lookup, parse_page_request
 from .routes import route_lookup, route_request
 from .store import CachedPage, Headers, PageKey, PageStore, StoreKey
@@ -300,6 +300,13 @@ def _with_vary(headers: Headers, vary_origin: bool) -> Headers:
     return [(name, value + b", Origin" if name == b"vary" else value) for name, value in headers]
 
 
+SHAREABLE_VARY = frozenset(name.lower().encode() for name in CREDENTIAL_VARY)
+
+
+def vary_names(value: bytes) -> set[bytes]:
+    return {part.strip().lower() for part in value.split(b",")}
+
+
 def header(scope: Scope, name: bytes) -> bytes | None:
     """The first value of a request header (ASGI servers give names in lower case)."""
     for key, value in scope["headers"]:
@@ -350,8 +357,9 @@ class CapturedResponse:
     def is_shareable(self) -> bool:
         """A complete 200 that says nothing about, or to, the one client it answered.
 
-        `Vary: Cookie` is allowed: Django says it of every page that looked at the session, and the fast
-        path only ever sends a stored page to requests without personal cookies (routes.route_request).
+        `Vary` may name the credentials (cache_headers.CREDENTIAL_VARY): Django says Cookie of every page
+        that looked at the session, and the fast path only ever sends a stored page to requests without
+        credentials or personal cookies (routes.route_request, page_request).
         The only Cache-Control allowed is the one cache_headers gives a shareable page.
         """
         if not (self.status == 200 and self.complete):
@@ -359,7 +367,7 @@ class CapturedResponse:
         for name, value in self.headers:
             if name == b"set-cookie":
                 return False
-            if name == b"vary" and value.lower() != b"cookie":
+            if name == b"vary" and not vary_names(value) <= SHAREABLE_VARY:
                 return False
             if name == b"cache-control" and value != PUBLIC_CACHE_CONTROL.encode():
                 return False
