@@ -14,7 +14,7 @@ from talkies.catalogue.models import Film
 from talkies.comments.services import comment_create
 from talkies.embed.cors import origin_headers
 from talkies.embed.models import EmbedSettings
-from talkies.pagecache.cache_headers import PRIVATE_CACHE_CONTROL, PUBLIC_CACHE_CONTROL
+from talkies.pagecache.cache_headers import PRIVATE_CACHE_CONTROL, PUBLIC_CACHE_CONTROL, PUBLIC_CDN_CACHE_CONTROL
 from talkies.pagecache.fast_path import ThreadPageFastPath
 from talkies.pagecache.store import PageStore
 from talkies.ratings.services import rating_set
@@ -96,7 +96,9 @@ def test_every_stored_route_sends_the_bytes_and_headers_django_sends(app, django
         assert stored.headers["etag"], name
         # A browser that kept this copy must not give it to the same URL read with a reader's token.
         assert {"Cookie", "Authorization", "X-Talkies-Guest-Token"} <= vary(stored), name
+        # Browsers would serve a thread stale too; only CDNs are told they may.
         assert "stale-while-revalidate" not in stored.headers["cache-control"], name
+        assert stored.headers["cdn-cache-control"] == PUBLIC_CDN_CACHE_CONTROL, name
 
 
 def test_an_unchanged_page_is_a_304_that_says_how_to_cache_it(app, conversation, story):
@@ -105,6 +107,7 @@ def test_an_unchanged_page_is_a_304_that_says_how_to_cache_it(app, conversation,
     again = get(app, url, headers={"if-none-match": first.headers["etag"]})
     assert again.status == 304 and again.body == b""
     assert again.headers["cache-control"] == PUBLIC_CACHE_CONTROL
+    assert again.headers["cdn-cache-control"] == PUBLIC_CDN_CACHE_CONTROL
     assert again.headers["etag"] == first.headers["etag"]
 
 

@@ -7,8 +7,9 @@ header:
 - to a request without credentials or personal cookies, a 200 without Set-Cookie is the page everyone
   gets: `public`, revalidated by browsers on every view (`max-age=0`, answered by a 304 when the ETag still
   matches) and kept by shared caches for a few seconds (`s-maxage`), so a burst of readers behind a CDN
-  costs one request. There is no `stale-while-revalidate`: a browser would honour it too, and show a reader
-  who reloads a page written in since, with the live stream then opened after what it missed;
+  costs one request. `stale-while-revalidate` is said only to CDNs, in `CDN-Cache-Control` (RFC 9213,
+  which browsers ignore): in Cache-Control a browser would honour it too, and show a reader who reloads a
+  thread the copy from before its latest comments, with the live stream then opened after them;
 - to a signed-in reader, a guest or anyone with personal cookies, `private, no-cache`: never kept by a
   shared cache, whatever it makes of Vary.
 
@@ -29,7 +30,11 @@ from talkies.lib.cookies import personal_cookies
 from talkies.lib.guests import GUEST_TOKEN_HEADER
 
 SHARED_MAX_AGE_SECONDS = 5
+STALE_WHILE_REVALIDATE_SECONDS = 30
 PUBLIC_CACHE_CONTROL = f"public, max-age=0, s-maxage={SHARED_MAX_AGE_SECONDS}"
+PUBLIC_CDN_CACHE_CONTROL = (
+    f"public, max-age={SHARED_MAX_AGE_SECONDS}, stale-while-revalidate={STALE_WHILE_REVALIDATE_SECONDS}"
+)
 PRIVATE_CACHE_CONTROL = "private, no-cache"
 # The request headers that make an answer one reader's (is_personal): caches key on them.
 CREDENTIAL_VARY = ("Cookie", "Authorization", GUEST_TOKEN_HEADER)
@@ -66,6 +71,7 @@ class CacheHeadersMiddleware:
             response["Cache-Control"] = PRIVATE_CACHE_CONTROL
         elif response.status_code == 200:
             response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+            response["CDN-Cache-Control"] = PUBLIC_CDN_CACHE_CONTROL
         else:
             return response
         patch_vary_headers(response, CREDENTIAL_VARY)

@@ -115,7 +115,7 @@ class CachedPage:
     def not_modified_headers(self, *, compressed: bool) -> Headers:
         # A 304 carries what a 200 would have said about caching (RFC 9110 15.4.5), and no body.
         etag = self.gzip_etag if compressed and self.gzip_body is not None else self.etag
-        caching = [(name, value) for name, value in self.headers if name in (b"cache-control", b"expires")]
+        caching = [(name, value) for name, value in self.headers if name in (b"cache-control", b"cdn-cache-control", b"expires")]
         return [*caching, (b"etag", etag), (b"vary", self.vary)]
 
     @property
