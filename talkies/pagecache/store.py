@@ -65,6 +65,10 @@ class PageKey:
 Headers = list[tuple[bytes, bytes]]
 
 
+# What a 304 repeats of its 200 (RFC 9110 15.4.5).
+CACHING_HEADERS = (b"cache-control", b"cdn-cache-control", b"expires")
+
+
 @dataclass
 class CachedPage:
     """One page's response, ready to send as is, compressed, or as 304 Not Modified."""
@@ -115,7 +119,7 @@ class CachedPage:
     def not_modified_headers(self, *, compressed: bool) -> Headers:
         # A 304 carries what a 200 would have said about caching (RFC 9110 15.4.5), and no body.
         etag = self.gzip_etag if compressed and self.gzip_body is not None else self.etag
-        caching = [(name, value) for name, value in self.headers if name in (b"cache-control", b"cdn-cache-control", b"expires")]
+        caching = [(name, value) for name, value in self.headers if name in CACHING_HEADERS]
         return [*caching, (b"etag", etag), (b"vary", self.vary)]
 
     @property
