@@ -314,6 +314,9 @@ RATELIMIT_FAIL_OPEN = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A form sent without JavaScript from a page every anonymous reader shares (it carries no token) is shown
+# again with one, rather than refused (talkies.web.forms_csrf).
+CSRF_FAILURE_VIEW = "talkies.web.forms_csrf.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:

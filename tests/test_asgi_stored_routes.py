@@ -111,6 +111,20 @@ def test_an_unchanged_page_is_a_304_that_says_how_to_cache_it(app, conversation,
     assert again.headers["etag"] == first.headers["etag"]
 
 
+def test_a_story_page_with_guest_forms_is_stored_too(app, django_app, conversation, site, story):
+    """Its forms' CSRF fields are empty until sent (talkies/web/forms_csrf.py), so it is everyone's page."""
+    site.allow_guest_comments = True
+    site.save()
+    first = get(app, story_url(story))
+    calls = django_app.calls
+    stored = get(app, story_url(story))
+
+    assert django_app.calls == calls  # answered from the store
+    assert stored.body == first.body and b'name="guest_name"' in stored.body
+    assert b'data-csrf-from="/csrf-token/"' in stored.body
+    assert "set-cookie" not in stored.headers
+
+
 # --- The embed's lookups, cross-origin -----------------------------------------------------------------
 
 

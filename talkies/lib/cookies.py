@@ -3,8 +3,9 @@
 """
 
 from django.conf import settings
+from django.http import HttpRequest
 
-from .guests import GUEST_COOKIE
+from .guests import GUEST_COOKIE, GUEST_TOKEN_HEADER
 
 # A guest's display name, remembered for their next comment form (talkies.web.guests).
 GUEST_NAME_COOKIE = "talkies_guest_name"
@@ -18,3 +19,15 @@ def personal_cookies() -> frozenset[str]:
     """Cookies that make a page this reader's own: who they are, or what they were just told. A request
     carrying any of them is rendered for its reader, never answered from a page shared by everyone."""
     return frozenset({settings.SESSION_COOKIE_NAME, GUEST_COOKIE, GUEST_NAME_COOKIE, MESSAGES_COOKIE})
+
+
+def request_is_personal(request: HttpRequest) -> bool:
+    """Whether Django answers this request for its reader alone: it names them (a session, a guest's
+    cookie or token, an Authorization header) or carries something they were just told. Everything else is
+    answered with the page everyone gets, which caches may keep (talkies.pagecache.cache_headers)."""
+    token_header = "HTTP_" + GUEST_TOKEN_HEADER.upper().replace("-", "_")
+    return (
+        "HTTP_AUTHORIZATION" in request.META
+        or token_header in request.META
+        or bool(request.COOKIES.keys() & personal_cookies())
+    )

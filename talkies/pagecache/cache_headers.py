@@ -26,7 +26,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
-from talkies.lib.cookies import personal_cookies
+from talkies.lib.cookies import request_is_personal
 from talkies.lib.guests import GUEST_TOKEN_HEADER
 
 SHARED_MAX_AGE_SECONDS = 5
@@ -36,7 +36,7 @@ PUBLIC_CDN_CACHE_CONTROL = (
     f"public, max-age={SHARED_MAX_AGE_SECONDS}, stale-while-revalidate={STALE_WHILE_REVALIDATE_SECONDS}"
 )
 PRIVATE_CACHE_CONTROL = "private, no-cache"
-# The request headers that make an answer one reader's (is_personal): caches key on them.
+# The request headers that make an answer one reader's (request_is_personal): caches key on them.
 CREDENTIAL_VARY = ("Cookie", "Authorization", GUEST_TOKEN_HEADER)
 
 
@@ -45,15 +45,6 @@ def is_stored_route(path: str) -> bool:
     from .routes import STORED_ROUTES
 
     return PAGE_PATH.fullmatch(path) is not None or any(route.path.fullmatch(path) for route in STORED_ROUTES)
-
-
-def is_personal(request: HttpRequest) -> bool:
-    header_name = "HTTP_" + GUEST_TOKEN_HEADER.upper().replace("-", "_")
-    return (
-        "HTTP_AUTHORIZATION" in request.META
-        or header_name in request.META
-        or bool(request.COOKIES.keys() & personal_cookies())
-    )
 
 
 class CacheHeadersMiddleware:
@@ -67,7 +58,7 @@ class CacheHeadersMiddleware:
         response = self.get_response(request)
         if request.method not in ("GET", "HEAD") or "Cache-Control" in response or not is_stored_route(request.path):
             return response
-        if is_personal(request) or response.cookies:
+        if request_is_personal(request) or response.cookies:
             response["Cache-Control"] = PRIVATE_CACHE_CONTROL
         elif response.status_code == 200:
             response["Cache-Control"] = PUBLIC_CACHE_CONTROL

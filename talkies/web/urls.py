@@ -2,11 +2,12 @@ from django.urls import path
 
 from talkies.comments import feeds
 
-from . import views
+from . import forms_csrf, views
 from .views import moderate
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("csrf-token/", forms_csrf.csrf_token_view, name="csrf-token"),
     path("stories/<slug:slug>/", views.story_detail, name="story-detail"),
     path("stories/<slug:slug>/comments/", views.comment_post, name="comment-post"),
     path("stories/<slug:slug>/comments/<int:pk>/", views.comment_permalink, name="comment-permalink"),

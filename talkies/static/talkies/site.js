@@ -35,6 +35,47 @@
     true // "toggle" does not bubble; listen while it is captured
   );
 
+  // A page every reader nobody knows shares (and caches keep) carries its forms' CSRF fields empty
+  // (talkies/web/forms_csrf.py). Fetch a token when one of them is sent, fill them all, and send the form as
+  // the reader meant it. Should the fetch fail, the form goes as it is and the server shows it again with
+  // a token, so nothing typed is lost.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement)) {
+      return;
+    }
+    var field = form.querySelector("input[data-csrf-from]");
+    if (!(field instanceof HTMLInputElement) || field.value) {
+      return;
+    }
+    event.preventDefault();
+    var submitter = event.submitter;
+    var send = function () {
+      if (submitter && submitter.name) {
+        // form.submit() sends no button: keep the one pressed (a vote's value, say).
+        var pressed = document.createElement("input");
+        pressed.type = "hidden";
+        pressed.name = submitter.name;
+        pressed.value = submitter.value;
+        form.appendChild(pressed);
+      }
+      HTMLFormElement.prototype.submit.call(form);
+    };
+    fetch(field.getAttribute("data-csrf-from"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .then(function (data) {
+        if (data && data.token) {
+          document.querySelectorAll("input[data-csrf-from]").forEach(function (input) {
+            input.value = data.token;
+          });
+        }
+      })
+      .catch(function () {})
+      .then(send);
+  });
+
   // A permalink opens on the comment it names: bring it into view and move keyboard focus there, so the
   // next Tab continues from the comment rather than from the top of the page.
   document.addEventListener("DOMContentLoaded", function () {

@@ -4,8 +4,10 @@ import datetime
 import re
 
 from django import template
+from django.template.backends.utils import csrf_input
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
 from talkies.catalogue.models import Film, ReleaseDate
@@ -15,6 +17,7 @@ from talkies.lib.markdown import strip_spoilers
 from talkies.lib.scoring import AudienceScore
 from talkies.ratings.models import LIKED_THRESHOLD, RATING_MAX, RATING_MIN
 from talkies.web import display
+from talkies.web.forms_csrf import TOKEN_FIELD, is_shared_render
 
 register = template.Library()
 
@@ -127,3 +130,16 @@ def with_spoiler_controls(html: str) -> SafeString:
 def without_spoilers(text: str) -> str:
     """Plain text with any >!spoiler!< replaced, for places a reader cannot choose not to see (the head)."""
     return strip_spoilers(str(text))
+
+
+@register.simple_tag(takes_context=True)
+def form_csrf(context: template.Context) -> SafeString:
+    """The CSRF field of a form: a real token for a reader's own page, or on a page every reader nobody
+    knows shares (web/forms_csrf.py) an empty field that site.js fills from `csrf-token` when the form is
+    sent. Use it instead of {% csrf_token %} in any form such a page can show."""
+    request = context.get("request")
+    if not is_shared_render(request):
+        return csrf_input(request)
+    return format_html(
+        '<input type="hidden" name="{}" value="" data-csrf-from="{}">', TOKEN_FIELD, reverse("csrf-token")
+    )

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from talkies.comments.models import Comment
 from talkies.comments.services import comment_create
 from talkies.ratings.models import Rating
 
@@ -116,4 +117,46 @@ def test_a_reader_can_rate_with_the_keyboard_alone_and_without_javascript(
 
     assert Rating.objects.get(user=reader).value == 7
     assert page.get_by_text("You rated Ballerina 3.5 stars.").is_visible()
+    page.context.close()
+
+
+# --- A guest posting from the page everyone shares (web/forms_csrf.py) --------------------------------
+
+
+@pytest.fixture
+def guest_story(transactional_db, site, story, thread):
+    site.allow_guest_comments = True
+    site.save()
+    return story
+
+
+def post_as_guest(page, body: str) -> None:
+    page.fill("#comment-name-new", "Guest Eve")
+    page.fill("#comment-body-new", body)
+    page.get_by_role("button", name="Post comment").click()
+
+
+def test_a_guest_posts_from_the_shared_page_and_site_js_fetches_the_token(chromium, live_server, guest_story):
+    page = open_page(chromium)
+    page.goto(f"{live_server.url}{guest_story.get_absolute_url()}")
+    assert page.context.cookies() == []  # the page everyone gets: no cookie, an empty CSRF field
+
+    post_as_guest(page, "Posted from the shared page.")
+
+    page.wait_for_selector("text=Posted from the shared page.")
+    assert Comment.objects.get().body_source == "Posted from the shared page."
+    page.context.close()
+
+
+def test_without_javascript_a_guest_presses_send_once_more_and_loses_nothing(chromium, live_server, guest_story):
+    page = open_page(chromium, javascript=False)
+    page.goto(f"{live_server.url}{guest_story.get_absolute_url()}")
+
+    post_as_guest(page, "Typed without JavaScript.")
+
+    assert page.get_by_role("heading", name="One more step").is_visible()
+    assert not Comment.objects.exists()
+    page.get_by_role("button", name="Send it again").click()
+    page.wait_for_selector("text=Typed without JavaScript.")
+    assert Comment.objects.get().body_source == "Typed without JavaScript."
     page.context.close()
