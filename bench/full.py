@@ -70,6 +70,7 @@ from bench.servers import (  # noqa: E402
     exit_on_sigterm,
     free_port,
     git_revision,
+    nginx_binary,
     nginx_static_server,
     prepare_talkies_database,
     talkies_environment,
@@ -501,6 +502,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     exit_on_sigterm()
+    nginx_binary()  # before minutes of seeding, not after
     started_at = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     clock = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="talkies-bench-") as tmp:
