@@ -27,6 +27,14 @@ from .helpers import release
 
 
 @pytest.fixture
+def guest_site(site):
+    """The test site, taking comments from guests."""
+    site.allow_guest_comments = True
+    site.save()
+    return site
+
+
+@pytest.fixture
 def reader_client(client: Client, reader, site) -> Client:
     """A browser session logged in as `reader`, on Reel News."""
     client.force_login(reader)

@@ -26,13 +26,6 @@ YEAR = 365 * 24 * 60 * 60
 
 
 @pytest.fixture
-def guest_site(site):
-    site.allow_guest_comments = True
-    site.save()
-    return site
-
-
-@pytest.fixture
 def guest(guest_site) -> Client:
     return Client()
 

@@ -21,13 +21,6 @@ POST = f"{PAGE}comments/"
 
 
 @pytest.fixture
-def guest_site(site):
-    site.allow_guest_comments = True
-    site.save()
-    return site
-
-
-@pytest.fixture
 def browser(guest_site) -> Client:
     return Client(enforce_csrf_checks=True)
 
