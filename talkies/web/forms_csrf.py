@@ -51,8 +51,9 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: a form from a shared page sent without JavaScript is shown again with a token."""
     if reason not in TOKEN_NOT_YET_FETCHED or request.method != "POST" or request.content_type not in FORM_TYPES:
         return django_csrf_failure(request, reason)
-    fields = [(name, value) for name, value in request.POST.lists() if name != TOKEN_FIELD]
-    fields = [(name, value) for name, values in fields for value in values][:MAX_REPEATED_FIELDS]
+    fields = [(name, value) for name, values in request.POST.lists() if name != TOKEN_FIELD for value in values][
+        :MAX_REPEATED_FIELDS
+    ]
     response = render(
         request,
         "web/csrf_resubmit.html",

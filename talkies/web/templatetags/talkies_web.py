@@ -138,7 +138,7 @@ def form_csrf(context: template.Context) -> SafeString:
     knows shares (web/forms_csrf.py) an empty field that site.js fills from `csrf-token` when the form is
     sent. Use it instead of {% csrf_token %} in any form such a page can show."""
     request = context.get("request")
-    if not is_shared_render(request):
+    if request is not None and not is_shared_render(request):
         return csrf_input(request)
     return format_html(
         '<input type="hidden" name="{}" value="" data-csrf-from="{}">', TOKEN_FIELD, reverse("csrf-token")

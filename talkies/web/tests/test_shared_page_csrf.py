@@ -70,7 +70,9 @@ def test_a_form_sent_without_javascript_comes_back_with_a_token_and_what_was_typ
     hidden = {attrs["name"]: attrs["value"] for tag, attrs in tags_in(page) if tag == "input"}
     assert hidden["body"] == typed and hidden["guest_name"] == "Eve" and hidden["sort"] == "new"
     assert hidden["csrfmiddlewaretoken"]
-    action = re.search(r'<form method="post" action="([^"]+)"', page).group(1)
+    form = re.search(r'<form method="post" action="([^"]+)"', page)
+    assert form is not None
+    action = form.group(1)
     assert action == POST
 
     again = browser.post(action, hidden)
