@@ -34,9 +34,9 @@ FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 MAX_REPEATED_FIELDS = 20
 
 
-def is_shared_render(request: HttpRequest | None) -> bool:
+def is_shared_render(request: HttpRequest) -> bool:
     """Whether this response is the page every reader nobody knows gets (so it carries no token)."""
-    return request is not None and request.method in ("GET", "HEAD") and not request_is_personal(request)
+    return request.method in ("GET", "HEAD") and not request_is_personal(request)
 
 
 @require_GET
