@@ -12,6 +12,7 @@ from talkies.embed.cors import origin_headers  # noqa: E402
 from talkies.lib.writegate import write_gate  # noqa: E402
 from talkies.moderation.site_config import warm_up_signals  # noqa: E402
 from talkies.pagecache.fast_path import ThreadPageFastPath  # noqa: E402
+from talkies.pagecache.lookup_memo import commit_counter_for  # noqa: E402
 from talkies.pagecache.store import process_page_store  # noqa: E402
 
 warm_up_signals()  # each worker loads the text signals' models at start, not on its first comment
@@ -19,6 +20,11 @@ warm_up_signals()  # each worker loads the text signals' models at start, not on
 # The embed's cross-origin reads are served from the stored pages too, with the site's CORS headers.
 # First pages readers asked for are rendered again after each write, before the next reader asks.
 # Writes queue in front of Django, a bounded number at a time per process (talkies.lib.writegate).
+# On SQLite, page lookups are remembered until the next commit (talkies.pagecache.lookup_memo).
 application = ThreadPageFastPath(
-    write_gate(django_application), store=process_page_store(), origin_headers=origin_headers, warm_after_writes=True
+    write_gate(django_application),
+    store=process_page_store(),
+    origin_headers=origin_headers,
+    warm_after_writes=True,
+    commit_counter=commit_counter_for(),
 )

@@ -7,6 +7,7 @@ connection, so reads land on both workers; every read after a write must show it
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -77,7 +78,7 @@ def server(tmp_path_factory):
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError((data_dir / "server.log").read_text()) from None
                 time.sleep(0.2)
-        yield base, seeded
+        yield base, {**seeded, "env": env}
     finally:
         os.killpg(process.pid, 15)
         process.wait(timeout=10)
@@ -126,3 +127,25 @@ def test_every_write_shows_on_every_workers_next_read(server):
 
     assert write(base, "DELETE", f"/api/v1/comments/{comment_id}", sessions["reader"]) == 200
     assert {len(page["comments"]) for page in every_read(base, thread_id)} == {1}  # no replies: it leaves the page
+
+
+def test_a_commit_by_another_connection_shows_on_the_next_read(server):
+    """The workers remember their page lookups between commits (talkies.pagecache.lookup_memo). A commit
+    made outside them (here plain SQL from this process, milliseconds after the last read, well inside the
+    memo's time to live) must change the page at once all the same."""
+    base, seeded = server
+    thread_id = seeded["thread"]
+    assert (
+        write(base, "POST", f"/api/v1/threads/{thread_id}/comments", seeded["sessions"]["reader"], {"body": "Mine"})
+        == 201
+    )
+    comment_id = read_page(base, thread_id)["comments"][-1]["id"]
+    every_read(base, thread_id)  # both workers have the page and remember its lookup
+    with sqlite3.connect(Path(seeded["env"]["TALKIES_DATA_DIR"]) / "talkies.sqlite3") as db:
+        db.execute("UPDATE comments_comment SET body_html = '<p>Changed elsewhere</p>' WHERE id = ?", [comment_id])
+        db.execute("UPDATE comments_thread SET version = version + 1 WHERE id = ?", [thread_id])
+    bodies = {
+        next(c["body_html"].strip() for c in page["comments"] if c["id"] == comment_id)
+        for page in every_read(base, thread_id)
+    }
+    assert bodies == {"<p>Changed elsewhere</p>"}

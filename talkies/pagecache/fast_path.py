@@ -11,7 +11,8 @@ instead, per request:
 2. check the Host header as Django does (ALLOWED_HOSTS) and find the site as CurrentSiteMiddleware does;
 3. look up the thread's version (keys.page_lookup) or the site's generation (routes.route_lookup) with one
    indexed query, on a persistent connection in a thread of its own, which makes the key of the page this
-   request gets;
+   request gets; on SQLite, a lookup is remembered until the next commit (lookup_memo.py), so a page that
+   has not changed costs no query and no trip to that thread;
 4. send the stored page: gzip-compressed when the client accepts it, or 304 when If-None-Match names it.
 
 On a miss, the request goes through Django, and the response Django sends is captured, stored under the
@@ -29,7 +30,7 @@ thread that is not visible on the request's site gets no key, so Django answers 
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any, TypeVar
@@ -42,6 +43,7 @@ from talkies.lib.guests import carries_credentials
 
 from .cache_headers import CREDENTIAL_VARY, PUBLIC_CACHE_CONTROL
 from .keys import PageRequest, page_lookup, parse_page_request
+from .lookup_memo import CommitCounter, LookupMemo
 from .routes import route_lookup, route_request
 from .store import CachedPage, Headers, PageKey, PageStore, StoreKey
 from .warming import FirstPageWarmer
@@ -56,6 +58,9 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[..., Awaitable[None]]
 T = TypeVar("T")
 RunBlocking = Callable[..., Awaitable[Any]]
+Found = tuple[StoreKey, Site] | None
+# What identifies a lookup (for LookupMemo), and the blocking call that makes it.
+Lookup = tuple[Hashable, Callable[[], Found]]
 
 PAGE_PATH = re.compile(r"/api/v1/threads/([1-9][0-9]{0,17})/comments")
 # What Django's own host check (HttpRequest.get_host) allows when DEBUG is on and ALLOWED_HOSTS is empty.
@@ -114,9 +119,12 @@ class ThreadPageFastPath:
         run_blocking: RunBlocking | None = None,
         origin_headers: OriginHeaders | None = None,
         warm_after_writes: bool = False,
+        commit_counter: CommitCounter | None = None,
     ) -> None:
         self.app = app
         self.store = store
+        # Lookups are remembered between commits where the database can say when there was one.
+        self.lookups = LookupMemo(commit_counter)
         # Without it, a request with an Origin header goes to Django, as before the embed's reads were served.
         self.origin_headers = origin_headers
         self.run_blocking: RunBlocking = run_blocking or DedicatedThread()
@@ -132,16 +140,18 @@ class ThreadPageFastPath:
         if lookup is None:
             await self.app(scope, receive, send)
             return
+        lookup_id, lookup_call = lookup
         origin = header(scope, b"origin")
         if origin is None:
-            found = await self.run_blocking(lookup)
+            found = await self.lookups.get(lookup_id, lookup_call, self.run_blocking)
             extra: Headers | None = []
         else:
             # One trip to the lookup thread for both: each trip costs more than the query it makes.
             assert self.origin_headers is not None  # lookup_for let an Origin through only then
-            found, extra = await self.run_blocking(
-                lookup_with_cors, lookup, self.origin_headers, origin.decode("latin-1"), scope["path"]
+            with_cors = partial(
+                lookup_with_cors, lookup_call, self.origin_headers, origin.decode("latin-1"), scope["path"]
             )
+            found, extra = await self.lookups.get((lookup_id, origin, scope["path"]), with_cors, self.run_blocking)
         if found is None or extra is None:  # not a stored page, or not one read cross-origin
             await self.app(scope, receive, send)
             return
@@ -178,11 +188,11 @@ class ThreadPageFastPath:
     async def warm_one(self, scope: Scope) -> None:
         """Render and store the page `scope` asks for, unless it is stored already (warming.py)."""
         lookup = self.lookup_for(scope)
-        found = await self.run_blocking(lookup) if lookup is not None else None
+        found = await self.run_blocking(lookup[1]) if lookup is not None else None
         if found is not None and self.store.get_local(found[0]) is None:
             await self._render(found[0], scope, empty_request_body(), None)
 
-    def lookup_for(self, scope: Scope) -> Callable[[], tuple[StoreKey, Site] | None] | None:
+    def lookup_for(self, scope: Scope) -> Lookup | None:
         """The blocking lookup of the stored page a request gets, or None when only Django may answer it."""
         if scope["type"] != "http":
             return None
@@ -190,12 +200,12 @@ class ThreadPageFastPath:
         thread_page = page_request(scope, origins=origins)
         if thread_page is not None:
             host = request_host(scope)
-            return partial(page_lookup, host, thread_page) if host is not None else None
+            return (("page", host, thread_page), partial(page_lookup, host, thread_page)) if host is not None else None
         route = route_request(scope, partial(header, scope))
         if route is None or (not origins and header(scope, b"origin") is not None):
             return None
         host = request_host(scope)
-        return partial(route_lookup, host, route) if host is not None else None
+        return (("route", host, route), partial(route_lookup, host, route)) if host is not None else None
 
     async def _render(self, key: StoreKey, scope: Scope, receive: Receive, send: Send | None) -> CachedPage | None:
         """Render through Django and store the page, or wait for a render of the same key in progress.
@@ -233,8 +243,8 @@ class ThreadPageFastPath:
 
 
 def lookup_with_cors(
-    lookup: Callable[[], tuple[StoreKey, Site] | None], origin_headers: OriginHeaders, origin: str, path: str
-) -> tuple[tuple[StoreKey, Site] | None, Headers | None]:
+    lookup: Callable[[], Found], origin_headers: OriginHeaders, origin: str, path: str
+) -> tuple[Found, Headers | None]:
     """The lookup, and the CORS headers of its site for `origin` (None: Django answers). Blocking."""
     found = lookup()
     return found, (origin_headers(found[1], origin, path) if found is not None else None)
