@@ -193,6 +193,14 @@ WRITE_CONCURRENCY = envint(
 WRITE_QUEUE_LENGTH = envint("WRITE_QUEUE_LENGTH", 100)
 WRITE_WAIT_SECONDS = envint("WRITE_WAIT_SECONDS", 5)
 WRITE_RETRY_AFTER_SECONDS = envint("WRITE_RETRY_AFTER_SECONDS", 2)
+# Reads Django renders (what the page store could not answer) queue the same way, in a gate of their own:
+# rendering is CPU work under one interpreter lock, so more at once only costs memory (talkies.lib.writegate
+# says how much). PostgreSQL's queries wait on the network, so a few more overlap usefully there.
+READ_CONCURRENCY = envint(
+    "READ_CONCURRENCY", 4 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" else 2
+)
+READ_QUEUE_LENGTH = envint("READ_QUEUE_LENGTH", 1000)
+READ_WAIT_SECONDS = envint("READ_WAIT_SECONDS", 15)
 
 # --- Cache ----------------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -7,7 +7,7 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 
-from talkies.lib.writegate import DatabaseBusyMiddleware, WriteGate
+from talkies.lib.writegate import READ_METHODS, DatabaseBusyMiddleware, RequestGate
 
 
 class SlowApp:
@@ -42,8 +42,8 @@ async def call(app, method: str, path: str) -> dict:
     return answer
 
 
-def gate(app, **limits) -> WriteGate:
-    return WriteGate(app, **{"concurrency": 1, "queue_length": 2, "wait_seconds": 5, "retry_after": 2, **limits})
+def gate(app, **limits) -> RequestGate:
+    return RequestGate(app, **{"concurrency": 1, "queue_length": 2, "wait_seconds": 5, "retry_after": 2, **limits})
 
 
 def test_writes_past_the_concurrency_wait_their_turn_in_the_order_they_came():
@@ -158,3 +158,76 @@ def test_a_database_busy_past_its_timeout_is_answered_503_not_500(thread, monkey
 def test_other_database_errors_are_left_alone(rf):
     middleware = DatabaseBusyMiddleware(lambda request: None)  # type: ignore[arg-type,return-value]
     assert middleware.process_exception(rf.post("/api/v1/x"), OperationalError("no such table: x")) is None
+
+
+class HeldApp:
+    """An ASGI app that holds every request before answering until the test releases it, and can be made to
+    hold the body of its answer too (a slow client reading it)."""
+
+    def __init__(self) -> None:
+        self.release = asyncio.Event()
+        self.body_sent = asyncio.Event()
+        self.started: list[str] = []
+
+    async def __call__(self, scope, receive, send) -> None:
+        self.started.append(scope["path"])
+        if scope["path"] != "/slow-client":
+            await self.release.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        if scope["path"] == "/slow-client":
+            await self.body_sent.wait()
+        await send({"type": "http.response.body", "body": b"ok"})
+
+
+def read_gate_for(app, **limits) -> RequestGate:
+    settings = {"concurrency": 1, "queue_length": 2, "wait_seconds": 5, "retry_after": 2, **limits}
+    return RequestGate(
+        app, methods=READ_METHODS, busy_with="answering other requests", noun="read", bypass_prefix="/live/", **settings
+    )
+
+
+def test_renders_queue_in_their_own_gate_and_live_streams_pass_it():
+    async def scenario() -> None:
+        app = HeldApp()
+        gated = read_gate_for(app, queue_length=10)
+        reads = [asyncio.create_task(call(gated, "GET", f"/stories/s{n}/")) for n in range(3)]
+        stream = asyncio.create_task(call(gated, "GET", "/live/threads/1/"))
+        await asyncio.sleep(0.05)
+        assert app.started == ["/stories/s0/", "/live/threads/1/"]  # one render at a time; the stream is let by
+        assert len(gated.waiters) == 2
+        app.release.set()
+        assert [a["status"] for a in await asyncio.gather(*reads, stream)] == [200] * 4
+
+    asyncio.run(scenario())
+
+
+def test_a_request_leaves_the_gate_when_its_answer_starts_not_when_a_slow_client_has_read_it():
+    async def scenario() -> None:
+        app = HeldApp()
+        app.release.set()
+        gated = read_gate_for(app)
+        slow = asyncio.create_task(call(gated, "GET", "/slow-client"))
+        await asyncio.sleep(0.01)
+        assert (await asyncio.wait_for(call(gated, "GET", "/next"), 1))["status"] == 200
+        app.body_sent.set()
+        assert (await slow)["status"] == 200
+        assert gated.running == 0
+
+    asyncio.run(scenario())
+
+
+def test_a_read_past_the_queue_is_answered_503_saying_the_server_is_busy():
+    async def scenario() -> None:
+        app = HeldApp()
+        gated = read_gate_for(app, queue_length=1)
+        held = [asyncio.create_task(call(gated, "GET", "/held")) for _ in range(2)]
+        await asyncio.sleep(0.01)
+        refused = await asyncio.wait_for(call(gated, "GET", "/api/v1/threads/1"), 1)
+        app.release.set()
+        await asyncio.gather(*held)
+        assert refused["status"] == 503 and refused["headers"][b"retry-after"] == b"2"
+        error = json.loads(refused["body"])["error"]
+        assert "busy answering other requests (1 reads are already waiting" in error
+        assert "nothing was saved" not in error
+
+    asyncio.run(scenario())
