@@ -24,6 +24,8 @@ from django.views.decorators.http import require_GET
 
 from talkies.lib.cookies import request_is_personal
 
+from .reader_shell import is_shell_render
+
 # The name Django's CsrfViewMiddleware reads the token from in a form.
 TOKEN_FIELD = "csrfmiddlewaretoken"
 # Refusals a reader's own form can meet when its page was shared: nothing to do with another site.
@@ -36,7 +38,8 @@ MAX_REPEATED_FIELDS = 20
 
 def is_shared_render(request: HttpRequest) -> bool:
     """Whether this response is the page every reader nobody knows gets (so it carries no token)."""
-    return request.method in ("GET", "HEAD") and not request_is_personal(request)
+    # A signed-in reader's shell (web/reader_shell.py) is shared by every signed-in reader the same way.
+    return request.method in ("GET", "HEAD") and (not request_is_personal(request) or is_shell_render(request))
 
 
 @require_GET

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("csrf-token/", forms_csrf.csrf_token_view, name="csrf-token"),
     path("stories/<slug:slug>/", views.story_detail, name="story-detail"),
+    path("stories/<slug:slug>/reader-state/", views.story_reader_state, name="story-reader-state"),
     path("stories/<slug:slug>/comments/", views.comment_post, name="comment-post"),
     path("stories/<slug:slug>/comments/<int:pk>/", views.comment_permalink, name="comment-permalink"),
     path("stories/<slug:slug>/thread/close/", views.thread_close_view, name="thread-close"),

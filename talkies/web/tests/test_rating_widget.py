@@ -13,7 +13,7 @@ from .helpers import release
 
 def widget(page: str, film_slug: str = "ballerina") -> str:
     block = page.split(f'id="rate-{film_slug}"')[1]
-    return block.split('<div class="card rating-widget">')[1].split("</section>")[0]
+    return block.split('<div class="card rating-widget"')[1].split("</section>")[0]
 
 
 def test_a_logged_out_reader_is_asked_to_log_in_to_rate(client, story):

@@ -25,7 +25,7 @@ from .comment_actions import (
 )
 from .home import home
 from .ratings import film_rate, film_rating_remove
-from .stories import comment_permalink, story_detail
+from .stories import comment_permalink, story_detail, story_reader_state
 
 __all__ = [
     "character_detail",
@@ -43,5 +43,6 @@ __all__ = [
     "home",
     "person_detail",
     "story_detail",
+    "story_reader_state",
     "thread_close_view",
 ]

@@ -1,19 +1,27 @@
 """Reading a story and its thread: the story page (a page of the thread beneath it) and a comment's permalink."""
 
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import partial
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpResponse, QueryDict
+from django.conf import settings
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_GET
 
+from talkies.accounts.actors import Actor
 from talkies.accounts.models import Site
 from talkies.accounts.requests import SiteRequest
 from talkies.catalogue.models import Film
 from talkies.comments.models import Comment, Thread
 from talkies.comments.permissions import can_moderate_site, thread_closes_at, thread_is_open
 from talkies.comments.selectors import (
+    HELD,
     SORTS,
     CommentNode,
     comment_context,
@@ -27,6 +35,7 @@ from talkies.moderation.models import Report
 from talkies.scorecard.selectors import film_scorecards
 from talkies.stories.models import Story
 
+from .. import reader_shell
 from ..forms import CommentForm
 from ..guests import guests_welcome, remembered_name
 from ..selectors import story_for_page
@@ -45,7 +54,12 @@ def story_detail(request: SiteRequest, slug: str) -> HttpResponse:
     site = current_site(request)
     story = story_for_page(site=site, slug=slug)
     sort, cursor = thread_position(request.GET, site, remembered=request.COOKIES.get(SORT_COOKIE, ""))
+    shell = reader_shell.wants_shell(request)
+    if shell:  # the page every signed-in reader gets, made theirs by story_reader_state (web/reader_shell.py)
+        reader_shell.become_shell_reader(request)
     response = render_story(request, story, sort=sort, cursor=cursor)
+    if shell:
+        response[reader_shell.SHELL_RESPONSE_HEADER] = "1"
     if request.GET.get("sort") == sort and request.COOKIES.get(SORT_COOKIE) != sort:
         # Choosing a sort is a choice for every story, so it sticks until the reader chooses another.
         response.set_cookie(SORT_COOKIE, sort, max_age=SORT_COOKIE_MAX_AGE, samesite="Lax")
@@ -86,6 +100,31 @@ def render_story(
     status: int = 200,
 ) -> HttpResponse:
     """The story page at one page of its thread; also what a refused comment form is shown again on."""
+    page = story_page(request, story, sort=sort, cursor=cursor, comment_form=comment_form, reply_form=reply_form)
+    return render(request, "web/story_detail.html", page.context, status=status)
+
+
+@dataclass
+class StoryPage:
+    """What the story page shows, before it is rendered: the template's context, and what the reader's
+    own parts are worked out from (story_reader_state)."""
+
+    context: dict
+    reading: "_ThreadReading"
+    views: ThreadViews | None = None
+    nodes: list[CommentNode] = field(default_factory=list)
+    featured_rows: list[Comment] = field(default_factory=list)
+
+
+def story_page(
+    request: SiteRequest,
+    story: Story,
+    *,
+    sort: str,
+    cursor: str,
+    comment_form: CommentForm | None = None,
+    reply_form: CommentForm | None = None,
+) -> StoryPage:
     site = current_site(request)
     films = list(story.films.all())
     thread = _story_thread(story)
@@ -94,6 +133,9 @@ def render_story(
     comments: list[CommentView] = []
     featured: list[CommentView] = []
     next_cursor, thread_error = None, ""
+    views: ThreadViews | None = None
+    nodes: list[CommentNode] = []
+    featured_rows: list[Comment] = []
     if thread is not None:
         load_page = partial(
             thread_page,
@@ -114,6 +156,7 @@ def render_story(
         comments = views.tree(page.nodes)
         featured = [views.plain(comment) for comment in featured_rows]
         next_cursor = page.next_cursor
+        nodes = page.nodes
 
     reply_to = reply_form.cleaned_data.get("parent") if reply_form is not None else None
     if reply_form is not None and not _shows_comment(comments, reply_to):
@@ -148,8 +191,78 @@ def render_story(
         "comment_form": comment_form or CommentForm(),
         "reply_form": reply_form,
         "reply_to": reply_to,
+        # Only on a shell: where site.js asks for this reader's own parts of it.
+        "reader_state_url": (
+            f"{reverse('story-reader-state', kwargs={'slug': story.slug})}?{request.GET.urlencode()}"
+            if reader_shell.is_shell_render(request)
+            else ""
+        ),
     }
-    return render(request, "web/story_detail.html", context, status=status)
+    return StoryPage(context=context, reading=reading, views=views, nodes=nodes, featured_rows=featured_rows)
+
+
+@require_GET
+def story_reader_state(request: SiteRequest, slug: str) -> JsonResponse:
+    """The parts of a story page's shell that differ for the signed-in reader, rendered for them
+    (web/reader_shell.py): {"parts": {part name: HTML}}; {"reload": true} for a session signed out."""
+    site = current_site(request)
+    if not request.user.is_authenticated:
+        response = JsonResponse({"reload": True, "parts": {}})
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            # Else the reload would get the shell again, from a session that names nobody.
+            response.delete_cookie(settings.SESSION_COOKIE_NAME, path=settings.SESSION_COOKIE_PATH)
+        add_never_cache_headers(response)
+        return response
+    story = story_for_page(site=site, slug=slug)
+    sort, cursor = thread_position(request.GET, site, remembered=request.COOKIES.get(SORT_COOKIE, ""))
+    page = story_page(request, story, sort=sort, cursor=cursor)
+    context = page.context
+    parts: dict[str, str] = {"account": render_to_string("account_nav.html", context, request)}
+    for scores in context["film_scores"]:
+        if scores.my_rating is not None:
+            parts[f"rating-{scores.film.slug}"] = render_to_string(
+                "web/partials/rating_widget.html", {**context, "scores": scores, "film": scores.film}, request
+            )
+    parts.update(_thread_parts(request, page))
+    response = JsonResponse({"reload": False, "parts": parts})
+    add_never_cache_headers(response)
+    return response
+
+
+def _thread_parts(request: SiteRequest, page: StoryPage) -> dict[str, str]:
+    """The reader's comments that differ from the shell's, or the whole thread where the shell cannot be
+    patched one comment at a time."""
+    mine, context = page.views, page.context
+    if mine is None:
+        return {}
+    shell = page.reading.views(page.nodes, *page.featured_rows, actor=Actor(user=reader_shell.shell_reader()))
+    shell_tree, shell_featured = shell.tree(page.nodes), [shell.plain(c) for c in page.featured_rows]
+    own_held = any(v.is_own and v.comment.status in HELD for v in _walk_views(context["comments"]))
+    if (
+        page.reading.can_moderate
+        or mine.may_post != shell.may_post
+        or own_held
+        or not reader_shell.same_comments(context["comments"], shell_tree)
+        or reader_shell.outside_cards_differ(context["comments"], shell_tree)
+    ):
+        return {"thread": render_to_string("web/partials/thread.html", context, request)}
+    parts: dict[str, str] = {}
+    for prefix, views, shells in (
+        ("comment", context["comments"], shell_tree),
+        ("featured", context["featured"], shell_featured),
+    ):
+        for view in reader_shell.differing_views(views, shells):
+            html = render_to_string(
+                "web/partials/comment_article.html", {**context, "view": view, "part_prefix": prefix}, request
+            )
+            parts[f"{prefix}-{view.comment.pk}"] = html
+    return parts
+
+
+def _walk_views(views: list[CommentView]) -> Iterator[CommentView]:
+    for view in views:
+        yield view
+        yield from _walk_views(view.replies)
 
 
 def _shows_comment(comments: list[CommentView], comment_id: int | None) -> bool:
@@ -172,14 +285,16 @@ class _ThreadReading:
         # their guest cookie (request.actor) once they have commented.
         self.as_guest = guests_welcome(request, site)
 
-    def views(self, nodes: list[CommentNode], *extra: Comment) -> ThreadViews:
+    def views(self, nodes: list[CommentNode], *extra: Comment, actor: Actor | None = None) -> ThreadViews:
+        """The reader's views of these comments; or, given `actor` (the shell's reader), that actor's, who
+        moderates nothing."""
         assert self.thread is not None
         views = ThreadViews(
             thread=self.thread,
-            actor=self.request.actor,
+            actor=actor or self.request.actor,
             now=timezone.now(),
             permalink=lambda comment, cursor: _permalink(self.story, comment, cursor),
-            can_moderate=self.can_moderate,
+            can_moderate=self.can_moderate if actor is None else False,
             shield=self.shield_ends is not None,
         )
         views.prepare(nodes, *extra)
