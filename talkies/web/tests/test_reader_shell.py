@@ -23,7 +23,7 @@ from talkies.moderation.services import comment_report
 from talkies.ratings.services import rating_set
 from talkies.web.reader_shell import SHELL_RESPONSE_HEADER
 
-SHELL = {"HTTP_X_TALKIES_READER_SHELL": "1"}
+SHELL = {"X-Talkies-Reader-Shell": "1"}
 TOKEN_FIELD = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*"( data-csrf-from="[^"]*")?>')
 VOID = {"input", "br", "img", "meta", "link", "hr", "source", "wbr", "area", "col", "embed", "track", "base"}
 
@@ -97,7 +97,7 @@ def conversation(thread, reader, second_reader, moderator, film):
 def page_and_shell(client: Client, story) -> tuple[str, str, dict]:
     url = story.get_absolute_url()
     full = client.get(url)
-    shell = client.get(url, **SHELL)
+    shell = client.get(url, headers=SHELL)
     assert full.status_code == shell.status_code == 200
     assert shell[SHELL_RESPONSE_HEADER] == "1" and SHELL_RESPONSE_HEADER not in full
     state = client.get(reverse("story-reader-state", kwargs={"slug": story.slug}) + "?")
@@ -123,9 +123,7 @@ def test_the_shell_with_the_readers_parts_is_the_readers_page(reader_client, sto
     assert comparable(with_parts(shell, state["parts"])) == comparable(full)
 
 
-def test_a_featured_comment_the_reader_voted_on_is_swapped_in_both_places(
-    reader_client, story, conversation, reader
-):
+def test_a_featured_comment_the_reader_voted_on_is_swapped_in_both_places(reader_client, story, conversation, reader):
     featured = conversation["others"][3]
     comment_vote(comment=featured, actor=Actor.of(reader), value=-1)
     full, shell, state = page_and_shell(reader_client, story)
@@ -163,7 +161,7 @@ def test_a_session_that_signed_out_is_told_to_reload_without_it(client, story):
 
 
 def test_without_the_shell_header_or_signed_out_django_renders_the_page_as_ever(reader_client, story):
-    assert SHELL_RESPONSE_HEADER not in Client().get(story.get_absolute_url(), **SHELL)  # nobody signed in
+    assert SHELL_RESPONSE_HEADER not in Client().get(story.get_absolute_url(), headers=SHELL)  # nobody signed in
     page = reader_client.get(story.get_absolute_url())
     assert SHELL_RESPONSE_HEADER not in page and b"data-reader-state" not in page.content
 
@@ -176,6 +174,6 @@ def test_the_shell_leaves_the_readers_flash_message_for_their_next_page(reader_c
     session = reader_client.session
     session[SessionStorage.session_key] = '[["__json_message",0,25,"Your comment was posted."]]'
     session.save()
-    shell = reader_client.get(story.get_absolute_url(), **SHELL)
+    shell = reader_client.get(story.get_absolute_url(), headers=SHELL)
     assert b"Your comment was posted." not in shell.content
     assert reader_client.session[SessionStorage.session_key] == '[["__json_message",0,25,"Your comment was posted."]]'
