@@ -265,6 +265,68 @@ def test_a_signed_in_reader_is_rendered_for_and_told_not_to_share_it(
     assert b"Rita Reader" in mine.body
 
 
+def session_of(user) -> str:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
+def test_signed_in_readers_whose_browser_runs_site_js_share_one_stored_shell(
+    app, django_app, conversation, story, reader, second_reader
+):
+    """talkies/web/reader_shell.py: the shell is stored once and sent to every signed-in reader with the
+    talkies_js cookie; it names none of them, and says it is private."""
+    first = get(app, story_url(story), headers={"cookie": f"talkies_js=1; sessionid={session_of(reader)}"})
+    calls = django_app.calls
+    second = get(app, story_url(story), headers={"cookie": f"sessionid={session_of(second_reader)}; talkies_js=1"})
+    assert django_app.calls == calls, "the second signed-in reader's page reached Django"
+    assert first.status == second.status == 200 and first.body == second.body
+    assert second.headers["x-talkies-reader-shell"] == "1"
+    assert second.headers["cache-control"] == PRIVATE_CACHE_CONTROL  # no shared cache may give it to anyone
+    assert {"Cookie", "Authorization", "X-Talkies-Guest-Token"} <= vary(second)
+    assert b"Rita Reader</strong>" not in second.body and b"data-reader-state=" in second.body
+    assert b'name="csrfmiddlewaretoken" value=""' in second.body  # tokens are fetched on submit
+    # It is not the anonymous page, which has no forms for a reader nobody knows.
+    anonymous = get(app, story_url(story))
+    assert anonymous.body != second.body and b"Log in to comment" in anonymous.body
+
+
+def test_a_shell_is_only_for_a_browser_running_site_js_with_a_session_and_nothing_else_personal(
+    app, django_app, conversation, story, reader
+):
+    session = session_of(reader)
+    get(app, story_url(story), headers={"cookie": f"talkies_js=1; sessionid={session}"})  # stored
+    for cookie in (f"sessionid={session}", f"talkies_js=1; sessionid={session}; messages=xyz"):
+        calls = django_app.calls
+        mine = get(app, story_url(story), headers={"cookie": cookie})
+        assert django_app.calls == calls + 1, cookie
+        assert "x-talkies-reader-shell" not in mine.headers and b"Rita Reader</strong>" in mine.body, cookie
+
+
+def test_a_session_that_names_nobody_gets_the_page_everyone_gets_and_stores_no_shell(
+    app, django_app, conversation, story
+):
+    cookie = "talkies_js=1; sessionid=expired-long-ago"
+    first = get(app, story_url(story), headers={"cookie": cookie})
+    assert "x-talkies-reader-shell" not in first.headers and b"Log in to comment" in first.body
+    calls = django_app.calls
+    get(app, story_url(story), headers={"cookie": cookie})
+    assert django_app.calls == calls + 1  # nothing was stored for it
+
+
+def test_a_write_changes_the_shells_key_too(
+    app, conversation, story, reader, second_reader, django_capture_on_commit_callbacks
+):
+    cookie = {"cookie": f"talkies_js=1; sessionid={session_of(second_reader)}"}
+    before = get(app, story_url(story), headers=cookie)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_create(thread=conversation, author=reader, body="Just now, in the shell too")
+    after = get(app, story_url(story), headers=cookie)
+    assert b"Just now, in the shell too" not in before.body and b"Just now, in the shell too" in after.body
+
+
 @pytest.mark.parametrize("cookie", ["talkies_guest=abc", "talkies_guest_name=Ann", "messages=xyz"])
 def test_personal_cookies_are_rendered_for(app, django_app, conversation, story, cookie):
     get(app, story_url(story))

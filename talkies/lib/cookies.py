@@ -13,6 +13,11 @@ GUEST_NAME_COOKIE = "talkies_guest_name"
 SORT_COOKIE = "talkies_sort"
 # Django's messages framework keeps a flash message ("your comment was posted") in this cookie.
 MESSAGES_COOKIE = "messages"
+# Set by site.js on every page it runs on: this browser runs our script, so a signed-in reader's story page
+# may be the shared shell that site.js makes theirs (talkies.web.reader_shell). Says nothing about who.
+JS_COOKIE = "talkies_js"
+# The request header the page store renders that shell with, and the response header that says it is one.
+READER_SHELL_HEADER = "X-Talkies-Reader-Shell"
 
 
 def personal_cookies() -> frozenset[str]:

@@ -67,3 +67,9 @@ def carries_credentials(headers: Iterable[tuple[bytes, bytes]]) -> bool:
         if name == b"cookie" and any(part.strip().startswith(session_cookie) for part in value.split(b";")):
             return True
     return False
+
+
+def carries_credential_headers(headers: Iterable[tuple[bytes, bytes]]) -> bool:
+    """Whether an ASGI request names a reader by a header (Authorization, a guest token), not a cookie."""
+    guest_header = GUEST_TOKEN_HEADER.lower().encode()
+    return any(name in (b"authorization", guest_header) for name, _value in headers)

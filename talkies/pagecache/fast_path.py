@@ -39,9 +39,10 @@ from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
 from talkies.accounts.models import Site
+from talkies.lib.cookies import READER_SHELL_HEADER
 from talkies.lib.guests import carries_credentials
 
-from .cache_headers import CREDENTIAL_VARY, PUBLIC_CACHE_CONTROL
+from .cache_headers import CREDENTIAL_VARY, PRIVATE_CACHE_CONTROL, PUBLIC_CACHE_CONTROL
 from .keys import PageRequest, page_lookup, parse_page_request
 from .lookup_memo import CommitCounter, LookupMemo
 from .routes import route_lookup, route_request
@@ -222,10 +223,13 @@ class ThreadPageFastPath:
         done: asyncio.Future[CachedPage | None] = asyncio.get_running_loop().create_future()
         self._rendering[key] = done
         page = None
+        shell = is_reader_shell(key)
         try:
             response = CapturedResponse()
-            await self.app(scope, receive, response.send)
-            if response.is_shareable():
+            # A signed-in reader's shell is asked for by name (talkies.web.reader_shell); Django answers a
+            # session that names nobody with the page everyone gets, which is then passed on, not stored.
+            await self.app(with_reader_shell_header(scope) if shell else scope, receive, response.send)
+            if response.is_shareable(reader_shell=shell):
                 page = await self.run_blocking(self._store_response, key, response)
             elif send is not None:
                 await response.replay(send)
@@ -240,6 +244,18 @@ class ThreadPageFastPath:
         page = CachedPage.from_response(response.headers, response.body)
         self.store.put(key, page)
         return page
+
+
+READER_SHELL_NAME = READER_SHELL_HEADER.lower().encode()
+
+
+def is_reader_shell(key: StoreKey) -> bool:
+    return bool(getattr(key, "reader_shell", False))
+
+
+def with_reader_shell_header(scope: Scope) -> Scope:
+    headers = [(name, value) for name, value in scope["headers"] if name != READER_SHELL_NAME]
+    return {**scope, "headers": [*headers, (READER_SHELL_NAME, b"1")]}
 
 
 def lookup_with_cors(
@@ -364,24 +380,31 @@ class CapturedResponse:
     def body(self) -> bytes:
         return b"".join(self.chunks)
 
-    def is_shareable(self) -> bool:
+    def is_shareable(self, *, reader_shell: bool = False) -> bool:
         """A complete 200 that says nothing about, or to, the one client it answered.
 
         `Vary` may name the credentials (cache_headers.CREDENTIAL_VARY): Django says Cookie of every page
         that looked at the session, and the fast path only ever sends a stored page to requests without
-        credentials or personal cookies (routes.route_request, page_request).
-        The only Cache-Control allowed is the one cache_headers gives a shareable page.
+        credentials or personal cookies (routes.route_request, page_request), or, for a signed-in reader's
+        shell (`reader_shell`), with a session and nothing else personal.
+        The only Cache-Control allowed is the one cache_headers gives a shareable page; a shell, which is
+        sent only to signed-in readers, says `private` (no shared cache may give it to anyone else), and
+        must say it is a shell.
         """
         if not (self.status == 200 and self.complete):
             return False
+        cache_control = (PRIVATE_CACHE_CONTROL if reader_shell else PUBLIC_CACHE_CONTROL).encode()
+        marked_shell = False
         for name, value in self.headers:
             if name == b"set-cookie":
                 return False
             if name == b"vary" and not vary_names(value) <= SHAREABLE_VARY:
                 return False
-            if name == b"cache-control" and value != PUBLIC_CACHE_CONTROL.encode():
+            if name == b"cache-control" and value != cache_control:
                 return False
-        return True
+            if name == READER_SHELL_NAME:
+                marked_shell = value == b"1"
+        return marked_shell == reader_shell
 
     async def replay(self, send: Send) -> None:
         for message in self.messages:

@@ -25,8 +25,8 @@ from django.utils import timezone
 
 from talkies.accounts.models import Site
 from talkies.accounts.selectors import site_for_host, site_for_slug
-from talkies.lib.cookies import SORT_COOKIE, personal_cookies
-from talkies.lib.guests import carries_credentials
+from talkies.lib.cookies import JS_COOKIE, SORT_COOKIE, personal_cookies
+from talkies.lib.guests import carries_credential_headers
 
 from .generations import site_generation
 from .store import PAGE_FORMAT
@@ -67,6 +67,8 @@ WRITING_ROUTES = frozenset(route.name for route in STORED_ROUTES if route.may_wr
 # Cookies that choose a view of a shared page rather than a reader: part of the key.
 VIEW_COOKIES = (SORT_COOKIE,)
 MAX_QUERY_BYTES = 2048  # a longer query string is not a page anyone links to: let Django answer it
+# Routes with a shell for signed-in readers whose browser runs site.js (talkies.web.reader_shell).
+SHELL_ROUTES = frozenset({"story"})
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,8 @@ class RouteKey:
     query: str
     view_cookies: tuple[str, ...]
     day: str
+    # The page every signed-in reader gets, made theirs by site.js, rather than the anonymous page.
+    reader_shell: bool = False
 
     @property
     def group(self) -> tuple[str, int]:
@@ -110,6 +114,7 @@ class RouteRequest:
     query: str
     site_slug: str | None
     view_cookies: tuple[str, ...]
+    reader_shell: bool = False
 
 
 def route_request(scope: dict, header: HeaderLookup) -> RouteRequest | None:
@@ -118,13 +123,17 @@ def route_request(scope: dict, header: HeaderLookup) -> RouteRequest | None:
         return None
     path = scope["path"]
     route = next((r for r in STORED_ROUTES if r.path.fullmatch(path)), None)
-    if route is None or carries_credentials(scope["headers"]):
+    # A session cookie is looked at below, with the other cookies: it may ask for a signed-in reader's shell.
+    if route is None or carries_credential_headers(scope["headers"]):
         return None
     if not route.api and header(b"origin") is not None:
         return None  # a page asked for by a script on another origin: Django decides (CORS does not apply)
     # Every Cookie header, joined as Django joins them (HTTP/2 clients may send several).
     cookies = request_cookies(b"; ".join(value for name, value in scope["headers"] if name == b"cookie") or None)
-    if cookies.keys() & personal_cookies():
+    personal = cookies.keys() & personal_cookies()
+    # A session, and nothing else personal, on a browser that runs site.js: the signed-in reader's shell.
+    reader_shell = personal == {settings.SESSION_COOKIE_NAME} and JS_COOKIE in cookies and route.name in SHELL_ROUTES
+    if personal and not reader_shell:
         return None
     raw_query = scope.get("query_string", b"")
     if len(raw_query) > MAX_QUERY_BYTES:
@@ -153,6 +162,7 @@ def route_request(scope: dict, header: HeaderLookup) -> RouteRequest | None:
         query=query,
         site_slug=site_slug,
         view_cookies=tuple(cookies.get(name, "") for name in VIEW_COOKIES),
+        reader_shell=reader_shell,
     )
 
 
@@ -179,6 +189,7 @@ def route_lookup(host: str, request: RouteRequest) -> tuple[RouteKey, Site] | No
         query=request.query,
         view_cookies=request.view_cookies,
         day=timezone.localdate().isoformat(),
+        reader_shell=request.reader_shell,
     )
     return key, site
 

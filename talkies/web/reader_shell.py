@@ -29,13 +29,14 @@ from django.http import HttpRequest
 
 from talkies.accounts.actors import Actor
 from talkies.accounts.models import User
+from talkies.lib.cookies import READER_SHELL_HEADER
 
 from .threads import CommentView
 
-# What the fast path adds to the request it renders a shell with (the header's WSGI-style name).
-SHELL_REQUEST_META = "HTTP_X_TALKIES_READER_SHELL"
-# What a response rendered as a shell says, so that nothing else is ever stored as one.
-SHELL_RESPONSE_HEADER = "X-Talkies-Reader-Shell"
+# What the fast path adds to the request it renders a shell with (the header's WSGI-style name), and what
+# a response rendered as a shell says, so that nothing else is ever stored as one.
+SHELL_REQUEST_META = "HTTP_" + READER_SHELL_HEADER.upper().replace("-", "_")
+SHELL_RESPONSE_HEADER = READER_SHELL_HEADER
 # No account has this primary key (the database starts counting at 1), so every query made for the shell
 # reader is a real query that finds nothing: no votes, no rating, no comments of their own.
 SHELL_READER_PK = 0

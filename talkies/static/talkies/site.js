@@ -76,6 +76,50 @@
       .then(send);
   });
 
+  // This browser runs our script: say so, so that a signed-in reader's story page can be the page every
+  // signed-in reader shares (the server's talkies/web/reader_shell.py), made theirs below. Who they are is
+  // in the session cookie, never in this one.
+  document.cookie = "talkies_js=1; path=/; max-age=31536000; samesite=lax";
+
+  // On such a shared page, fetch the parts that are this reader's (their name, their votes, their rating,
+  // their own comments' Edit and Remove) and swap them in. Should the fetch fail, the page stays as it is:
+  // every form on it still works.
+  function applyReaderState(section) {
+    fetch(section.getAttribute("data-reader-state"), {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    })
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .then(function (state) {
+        if (!state) {
+          return;
+        }
+        if (state.reload) {
+          window.location.reload(); // the session named nobody any more, and has been removed
+          return;
+        }
+        Object.keys(state.parts).forEach(function (name) {
+          document.querySelectorAll('[data-reader-part="' + CSS.escape(name) + '"]').forEach(function (element) {
+            var template = document.createElement("template");
+            template.innerHTML = state.parts[name].trim();
+            element.replaceWith(template.content);
+          });
+        });
+        section.removeAttribute("data-reader-state");
+        document.dispatchEvent(new CustomEvent("talkies:reader-state"));
+      })
+      .catch(function () {});
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var section = document.querySelector("[data-reader-state]");
+    if (section) {
+      applyReaderState(section);
+    }
+  });
+
   // A permalink opens on the comment it names: bring it into view and move keyboard focus there, so the
   // next Tab continues from the comment rather than from the top of the page.
   document.addEventListener("DOMContentLoaded", function () {
