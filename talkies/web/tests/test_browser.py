@@ -139,7 +139,8 @@ def post_as_guest(page, body: str) -> None:
 def test_a_guest_posts_from_the_shared_page_and_site_js_fetches_the_token(chromium, live_server, guest_story):
     page = open_page(chromium)
     page.goto(f"{live_server.url}{guest_story.get_absolute_url()}")
-    assert page.context.cookies() == []  # the page everyone gets: no cookie, an empty CSRF field
+    # The page everyone gets: no cookie from the server, an empty CSRF field (site.js says it runs, no more).
+    assert [cookie["name"] for cookie in page.context.cookies()] == ["talkies_js"]
 
     post_as_guest(page, "Posted from the shared page.")
 
@@ -160,3 +161,60 @@ def test_without_javascript_a_guest_presses_send_once_more_and_loses_nothing(chr
     page.wait_for_selector("text=Typed without JavaScript.")
     assert Comment.objects.get().body_source == "Typed without JavaScript."
     page.context.close()
+
+
+# --- A signed-in reader's page from the shell every signed-in reader shares (web/reader_shell.py) ----------
+
+SHELL_HEADER = {"X-Talkies-Reader-Shell": "1"}  # what the page store asks Django with; here, the browser does
+MAIN_AND_ACCOUNT = """() => {
+    const strip = (html) => html
+        .replace(/<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*"( data-csrf-from="[^"]*")?>/g, "")
+        .replace(/ data-reader-state="[^"]*"/g, "")
+        .replace(/ data-live="[^"]*"/g, "")  // the live stream's state, set by live.js as it connects
+        .replace(/(<time [^>]*>)[^<]*</g, "$1<")  // "now" and "a second ago" a second apart
+        .replace(/>\\s+</g, "><").trim();
+    return strip(document.querySelector(".account-nav").outerHTML + document.querySelector("main").innerHTML);
+}"""
+
+
+@pytest.fixture
+def read_thread(transactional_db, site, story, thread, reader, second_reader, film):
+    from talkies.accounts.actors import Actor
+    from talkies.comments.services import comment_vote
+    from talkies.ratings.services import rating_set
+
+    theirs = [comment_create(thread=thread, author=second_reader, body=f"Theirs {n}") for n in range(3)]
+    comment_create(thread=thread, author=reader, body="Mine, with an Edit link")
+    comment_vote(comment=theirs[0], actor=Actor.of(reader), value=1)
+    rating_set(site=site, film=film, user=reader, value=8)
+    return {"story": story, "theirs": theirs}
+
+
+def test_site_js_makes_the_shared_shell_the_readers_own_page(chromium, live_server, read_thread):
+    story = read_thread["story"]
+    own = open_page(chromium)
+    log_in(own, live_server.url, "reader")
+    own.goto(f"{live_server.url}{story.get_absolute_url()}")
+    expected = own.evaluate(MAIN_AND_ACCOUNT)
+
+    shell = open_page(chromium)
+    log_in(shell, live_server.url, "reader")
+    shell.context.set_extra_http_headers(SHELL_HEADER)
+    shell.goto(f"{live_server.url}{story.get_absolute_url()}")
+    shell.wait_for_selector(".account-nav strong:text('Rita Reader')")  # the reader's parts are in
+    assert shell.locator("[data-reader-state]").count() == 0
+    assert shell.evaluate(MAIN_AND_ACCOUNT) == expected
+    assert shell.get_by_role("link", name="Edit").count() == 1
+    assert shell.locator(".vote-up[aria-pressed=true]").count() == 1
+    own.context.close()
+
+    # A form from a swapped-in part works; so does one from the shell, which fetches its token first.
+    shell.locator(".vote-up[aria-pressed=true]").click()  # takes the vote back
+    shell.wait_for_load_state()
+    shell.wait_for_selector(".account-nav strong:text('Rita Reader')")
+    assert shell.locator(".vote-up[aria-pressed=true]").count() == 0
+    shell.locator(".vote-down").first.click()
+    shell.wait_for_load_state()
+    shell.wait_for_selector(".account-nav strong:text('Rita Reader')")
+    assert shell.locator(".vote-down[aria-pressed=true]").count() == 1
+    shell.context.close()
