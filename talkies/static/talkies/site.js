@@ -84,8 +84,19 @@
   // On such a shared page, fetch the parts that are this reader's (their name, their votes, their rating,
   // their own comments' Edit and Remove) and swap them in. Should the fetch fail, the page stays as it is:
   // every form on it still works.
+  function shownIds(prefix) {
+    var ids = [];
+    document.querySelectorAll('[data-reader-part^="' + prefix + '-"]').forEach(function (element) {
+      ids.push(element.getAttribute("data-reader-part").slice(prefix.length + 1));
+    });
+    return ids.join(",");
+  }
+
   function applyReaderState(section) {
-    fetch(section.getAttribute("data-reader-state"), {
+    var url = section.getAttribute("data-reader-state");
+    // Which comments the shell shows: the server renders those the reader wrote, voted on or reported.
+    url += (url.indexOf("?") < 0 ? "?" : "&") + "shown=" + shownIds("comment") + "&featured=" + shownIds("featured");
+    fetch(url, {
       credentials: "same-origin",
       headers: { Accept: "application/json" },
     })

@@ -100,7 +100,12 @@ def page_and_shell(client: Client, story) -> tuple[str, str, dict]:
     shell = client.get(url, headers=SHELL)
     assert full.status_code == shell.status_code == 200
     assert shell[SHELL_RESPONSE_HEADER] == "1" and SHELL_RESPONSE_HEADER not in full
-    state = client.get(reverse("story-reader-state", kwargs={"slug": story.slug}) + "?")
+    # As site.js asks: the page's query, and the comments the shell shows.
+    html = shell.content.decode()
+    shown = ",".join(re.findall(r'data-reader-part="comment-(\d+)"', html))
+    featured = ",".join(re.findall(r'data-reader-part="featured-(\d+)"', html))
+    state_url = reverse("story-reader-state", kwargs={"slug": story.slug})
+    state = client.get(f"{state_url}?shown={shown}&featured={featured}")
     assert state.status_code == 200 and "no-store" in state["Cache-Control"]
     return full.content.decode(), shell.content.decode(), state.json()
 
@@ -177,3 +182,30 @@ def test_the_shell_leaves_the_readers_flash_message_for_their_next_page(reader_c
     shell = reader_client.get(story.get_absolute_url(), headers=SHELL)
     assert b"Your comment was posted." not in shell.content
     assert reader_client.session[SessionStorage.session_key] == '[["__json_message",0,25,"Your comment was posted."]]'
+
+
+def test_the_readers_replies_and_votes_on_replies_are_theirs_too(reader_client, story, conversation, reader, thread):
+    others = conversation["others"]
+    reply = comment_create(thread=thread, author=reader, body="My reply", parent=others[0])
+    their_reply = Comment.objects.get(parent=others[0], author__username="second")
+    comment_vote(comment=their_reply, actor=Actor.of(reader), value=-1)
+    full, shell, state = page_and_shell(reader_client, story)
+    assert {f"comment-{reply.pk}", f"comment-{their_reply.pk}"} <= set(state["parts"])
+    assert comparable(with_parts(shell, state["parts"])) == comparable(full)
+
+
+def test_ids_the_shell_did_not_show_give_nothing_away(reader_client, story, thread, reader, second_reader, site):
+    from talkies.comments.services import thread_for_story
+    from talkies.stories.services import story_create
+
+    hidden = comment_create(thread=thread, author=second_reader, body="Held for a moderator")
+    comment_vote(comment=hidden, actor=Actor.of(reader), value=1)  # voted on before a moderator held it
+    Comment.objects.filter(pk=hidden.pk).update(status=Comment.Status.PENDING)
+    comment_vote(
+        comment=comment_create(thread=thread, author=second_reader, body="Voted"), actor=Actor.of(reader), value=1
+    )
+    elsewhere = story_create(site=site, kind="news", title="Another story", body="", films=[])
+    other = comment_create(thread=thread_for_story(story=elsewhere), author=reader, body="On another story")
+    state_url = reverse("story-reader-state", kwargs={"slug": story.slug})
+    parts = reader_client.get(f"{state_url}?shown={hidden.pk},{other.pk},x,-1,{'9' * 30}").json()["parts"]
+    assert set(parts) == {"account"}

@@ -25,7 +25,8 @@ from .comment_actions import (
 )
 from .home import home
 from .ratings import film_rate, film_rating_remove
-from .stories import comment_permalink, story_detail, story_reader_state
+from .reader_state import story_reader_state
+from .stories import comment_permalink, story_detail
 
 __all__ = [
     "character_detail",

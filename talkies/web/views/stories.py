@@ -5,14 +5,10 @@ from dataclasses import dataclass, field
 from functools import partial
 from urllib.parse import urlencode
 
-from django.conf import settings
-from django.http import Http404, HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
-from django.views.decorators.http import require_GET
 
 from talkies.accounts.actors import Actor
 from talkies.accounts.models import Site
@@ -21,7 +17,6 @@ from talkies.catalogue.models import Film
 from talkies.comments.models import Comment, Thread
 from talkies.comments.permissions import can_moderate_site, thread_closes_at, thread_is_open
 from talkies.comments.selectors import (
-    HELD,
     SORTS,
     CommentNode,
     comment_context,
@@ -199,64 +194,6 @@ def story_page(
         ),
     }
     return StoryPage(context=context, reading=reading, views=views, nodes=nodes, featured_rows=featured_rows)
-
-
-@require_GET
-def story_reader_state(request: SiteRequest, slug: str) -> JsonResponse:
-    """The parts of a story page's shell that differ for the signed-in reader, rendered for them
-    (web/reader_shell.py): {"parts": {part name: HTML}}; {"reload": true} for a session signed out."""
-    site = current_site(request)
-    if not request.user.is_authenticated:
-        response = JsonResponse({"reload": True, "parts": {}})
-        if settings.SESSION_COOKIE_NAME in request.COOKIES:
-            # Else the reload would get the shell again, from a session that names nobody.
-            response.delete_cookie(settings.SESSION_COOKIE_NAME, path=settings.SESSION_COOKIE_PATH)
-        add_never_cache_headers(response)
-        return response
-    story = story_for_page(site=site, slug=slug)
-    sort, cursor = thread_position(request.GET, site, remembered=request.COOKIES.get(SORT_COOKIE, ""))
-    page = story_page(request, story, sort=sort, cursor=cursor)
-    context = page.context
-    parts: dict[str, str] = {"account": render_to_string("account_nav.html", context, request)}
-    for scores in context["film_scores"]:
-        if scores.my_rating is not None:
-            parts[f"rating-{scores.film.slug}"] = render_to_string(
-                "web/partials/rating_widget.html", {**context, "scores": scores, "film": scores.film}, request
-            )
-    parts.update(_thread_parts(request, page))
-    response = JsonResponse({"reload": False, "parts": parts})
-    add_never_cache_headers(response)
-    return response
-
-
-def _thread_parts(request: SiteRequest, page: StoryPage) -> dict[str, str]:
-    """The reader's comments that differ from the shell's, or the whole thread where the shell cannot be
-    patched one comment at a time."""
-    mine, context = page.views, page.context
-    if mine is None:
-        return {}
-    shell = page.reading.views(page.nodes, *page.featured_rows, actor=Actor(user=reader_shell.shell_reader()))
-    shell_tree, shell_featured = shell.tree(page.nodes), [shell.plain(c) for c in page.featured_rows]
-    own_held = any(v.is_own and v.comment.status in HELD for v in _walk_views(context["comments"]))
-    if (
-        page.reading.can_moderate
-        or mine.may_post != shell.may_post
-        or own_held
-        or not reader_shell.same_comments(context["comments"], shell_tree)
-        or reader_shell.outside_cards_differ(context["comments"], shell_tree)
-    ):
-        return {"thread": render_to_string("web/partials/thread.html", context, request)}
-    parts: dict[str, str] = {}
-    for prefix, views, shells in (
-        ("comment", context["comments"], shell_tree),
-        ("featured", context["featured"], shell_featured),
-    ):
-        for view in reader_shell.differing_views(views, shells):
-            html = render_to_string(
-                "web/partials/comment_article.html", {**context, "view": view, "part_prefix": prefix}, request
-            )
-            parts[f"{prefix}-{view.comment.pk}"] = html
-    return parts
 
 
 def _walk_views(views: list[CommentView]) -> Iterator[CommentView]:
