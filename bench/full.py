@@ -58,9 +58,12 @@ from bench.page_load import (  # noqa: E402
     Read,
     Run,
     check_lookup,
+    check_shell,
     expect_comments,
     fast_path,
     lookup_path,
+    shell_headers,
+    shown_ids,
 )
 from bench.seed_threads import SeededThread  # noqa: E402
 from bench.servers import (  # noqa: E402
@@ -204,6 +207,9 @@ def measure_talkies(args: argparse.Namespace, data_dir: Path, env: dict[str, str
             check_once(base + lookup_path(run.threads[0], run), CROSS_ORIGIN, check_lookup, run.threads[0])
         )
         run.embed_sort = lookup["default_sort"]  # embed.js reads the thread in the site's default sort
+        for thread in run.threads:  # the comment ids site.js sends to reader-state, from the shell itself
+            shell = check_once(base + f"/stories/{thread.story_slug}/", shell_headers(run), check_shell, thread)
+            run.shown[thread.thread_id] = shown_ids(shell)
         nginx_dir = data_dir / "nginx"
         nginx_port = free_port()
         bodies = {t.thread_id: check_once(base + fast_path(t, run), {}, expect_comments(200), t) for t in run.threads}
@@ -379,6 +385,14 @@ def ratios(report: dict, args: argparse.Namespace) -> list[Ratio]:
         found.append(ratio("story page (site takes guests) ÷ fast path", size, GUEST_SITE_READ.key, "fast_path", None))
         found.append(ratio("Atom feed ÷ fast path", size, "atom_feed", "fast_path", 0.5))
         found.append(ratio("story page (signed in) ÷ fast path", size, "story_page_signed_in", "fast_path", 0.2))
+        # What the shell leaves to the reader's own request, and the page rendered for a reader without
+        # JavaScript: shown beside it, not judged (the target is for the page).
+        found.append(ratio("reader-state ÷ fast path", size, "reader_state", "fast_path", None))
+        found.append(
+            ratio(
+                "story page (signed in, rendered) ÷ fast path", size, "story_page_signed_in_rendered", "fast_path", None
+            )
+        )
         found.append(ratio("fast path ÷ nginx", size, "fast_path", "nginx", 0.5))
         if isso_rows:
             against = 50.0 if size >= 200 else 20.0

@@ -7,9 +7,10 @@ talkies/embed/js/src/paths.js and api.js (the embed), counts.js (count.js), Isso
 """
 
 import json
+import re
 import urllib.parse
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bench import isso
 from bench.seed_threads import SeededThread
@@ -32,6 +33,8 @@ class Run:
     threads: list[SeededThread]
     cookie: str = ""
     embed_sort: str = "best"
+    # {thread id: the ids the shell's comment cards carry}, as site.js sends them to reader-state.
+    shown: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,27 @@ def check_page(*, signed_in: bool) -> Callable[[bytes, dict[str, str], SeededThr
     return check
 
 
+def check_shell(body: bytes, headers: dict[str, str], thread: SeededThread) -> str | None:
+    problem = check_page(signed_in=True)(body, headers, thread)
+    if problem is None and b"data-reader-state=" not in body:
+        return "not the signed-in readers' shell (talkies/web/reader_shell.py)"
+    return problem
+
+
+def shell_headers(run: Run) -> dict[str, str]:
+    return {**HTML, "Cookie": f"{run.cookie}; talkies_js=1"}
+
+
+def shown_ids(shell: bytes) -> str:
+    """The ids site.js collects from the shell's comment cards."""
+    return ",".join(re.findall(r'data-reader-part="comment-(\d+)"', shell.decode()))
+
+
+def check_reader_state(body: bytes, headers: dict[str, str], thread: SeededThread) -> str | None:
+    state = json.loads(body)
+    return None if not state["reload"] and "account" in state["parts"] else "not the reader's parts"
+
+
 def check_feed(body: bytes, headers: dict[str, str], thread: SeededThread) -> str | None:
     return None if b"<feed" in body and body.count(b"<entry") > 0 else "not an Atom feed with entries"
 
@@ -171,7 +195,24 @@ READS = [
     ),
     Read(
         "story_page_signed_in",
-        "story page, signed-in reader",
+        "story page, signed-in reader (the shell)",
+        lambda thread, run: f"/stories/{thread.story_slug}/",
+        # A browser that runs site.js says so in a cookie: it gets the shell every signed-in reader shares.
+        headers=shell_headers,
+        check=check_shell,
+    ),
+    Read(
+        "reader_state",
+        "  + the reader's own parts (reader-state)",
+        lambda thread, run: (
+            f"/stories/{thread.story_slug}/reader-state/?shown={run.shown.get(thread.thread_id, '')}&featured="
+        ),
+        headers=lambda run: {"Accept": "application/json", "Cookie": f"{run.cookie}; talkies_js=1"},
+        check=check_reader_state,
+    ),
+    Read(
+        "story_page_signed_in_rendered",
+        "story page, signed-in, no JavaScript",
         lambda thread, run: f"/stories/{thread.story_slug}/",
         headers=lambda run: {**HTML, "Cookie": run.cookie},
         check=check_page(signed_in=True),
