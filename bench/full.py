@@ -169,11 +169,16 @@ def memory_summary(samplers: list[MemorySampler], *, idle_at: float, phases: dic
         return {"rss_mb": round(sample.rss_bytes / MB, 1), "pss_mb": pss, "processes": sample.processes}
 
     idle = [memory for at, memory in samples if at <= idle_at]
+    first = samples[0][0] if samples else 0.0
+    highest = max(samples, key=lambda sample: sample[1].rss_bytes, default=None)
     return {
         "interval_s": samplers[0].interval,
         "samples": len(samples),
         "idle": mb(idle[-1] if idle else None),
         "peak": peak(),
+        # When the peak was, and when each phase ran, in seconds from the first sample.
+        "peak_at_s": round(highest[0] - first, 1) if highest else None,
+        "phases_s": {name: [round(start - first, 1), round(end - first, 1)] for name, (start, end) in phases.items()},
         "peak_by_phase": {name: peak(*span) for name, span in phases.items()},
     }
 

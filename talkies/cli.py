@@ -84,6 +84,10 @@ def prepare_serve() -> None:
     if not (settings.DEBUG or settings.TESTING):
         # Production serves hashed, compressed files from STATIC_ROOT through WhiteNoise.
         call_command("collectstatic", interactive=False, verbosity=0)
+    # Once, here, rather than in every web worker at once (talkies.moderation.signals.profanity).
+    from talkies.moderation.signals.profanity import prepare_table
+
+    prepare_table()
 
 
 class BackgroundWorker:

@@ -126,6 +126,13 @@ def _load_table() -> _Table | None:
             return None
 
 
+def prepare_table() -> None:
+    """Write the compact table now if it is missing. `talkies serve` calls this once before its web workers
+    start: otherwise each of them would run the exporting subprocess at once on a fresh data directory,
+    two copies of scikit-learn (about 110 MB each) side by side at the node's busiest moment."""
+    _load_table()
+
+
 @functools.cache
 def _sklearn_model() -> tuple[Any, Any]:
     with _lock:

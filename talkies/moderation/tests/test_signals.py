@@ -434,3 +434,16 @@ def test_server_processes_score_with_the_exported_table_and_never_import_scikit_
     assert list((tmp_path / "cache").glob("profanity-model-*.json"))
     texts = ["you are a stupid idiot", "this movie is garbage", "Loved the flamethrower fight"]
     assert answer["p"] == pytest.approx(profanity.model_probabilities(texts), abs=1e-9)
+
+
+def test_serve_writes_the_table_once_before_its_web_workers_start(tmp_path):
+    """`talkies serve` prepares the table in its set-up step; otherwise every web worker would export it at
+    once on a fresh data directory, each in a subprocess holding scikit-learn (bench/full.py saw 500 MB)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "TALKIES_DATA_DIR": str(tmp_path), "DEBUG": "1"}
+    env.pop("TALKIES_TESTING", None)
+    subprocess.run([sys.executable, "-m", "talkies.cli", "--prepare-serve"], env=env, check=True, capture_output=True)
+    assert list((tmp_path / "cache").glob("profanity-model-*.json"))
