@@ -283,6 +283,13 @@ def test_signed_in_readers_whose_browser_runs_site_js_share_one_stored_shell(
     second = get(app, story_url(story), headers={"cookie": f"sessionid={session_of(second_reader)}; talkies_js=1"})
     assert django_app.calls == calls, "the second signed-in reader's page reached Django"
     assert first.status == second.status == 200 and first.body == second.body
+    # The stored shell is what Django itself sends when asked for it, bytes and headers.
+    direct = get(
+        django_app,
+        story_url(story),
+        headers={"cookie": f"sessionid={session_of(reader)}", "x-talkies-reader-shell": "1"},
+    )
+    assert direct.body == second.body and semantic_headers(direct) == semantic_headers(second)
     assert second.headers["x-talkies-reader-shell"] == "1"
     assert second.headers["cache-control"] == PRIVATE_CACHE_CONTROL  # no shared cache may give it to anyone
     assert {"Cookie", "Authorization", "X-Talkies-Guest-Token"} <= vary(second)
