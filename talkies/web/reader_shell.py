@@ -12,16 +12,15 @@ the page that cannot be stored (talkies.pagecache). So where the reader's browse
    the `talkies_js` cookie site.js sets (talkies.pagecache.routes): a browser without JavaScript always gets
    its own page rendered in full;
 2. site.js then asks `story_reader_state` for what is theirs: the parts of the page (each marked
-   `data-reader-part`) that differ for this reader, rendered for them, and swaps them in. A comment's part
-   is sent only when the reader's view of it differs from the shell's (views are compared field by field,
-   not rendered twice), so a reader who voted on three comments gets three comments back.
+   `data-reader-part`) that differ for this reader, rendered for them, and swaps them in: their account
+   links, the rating widgets of films they rated, and the cards of the comments they wrote, voted on or
+   reported (views/reader_state.py), so a reader who voted on three comments gets three comments back.
 
-Where the shell cannot be patched comment by comment (the reader moderates here, may not post, or sees a
-comment nobody else does: their own held one), the whole thread is their part. A session that is no
+Where the shell cannot be patched comment by comment (the reader moderates here, or sees a comment nobody
+else does: their own held one), the whole thread is their part. A session that is no
 longer signed in is told to reload, with the session cookie removed, and gets the page everyone gets.
 """
 
-from dataclasses import fields
 from typing import Any
 
 from django.contrib.messages.storage.base import BaseStorage
@@ -31,8 +30,6 @@ from talkies.accounts.actors import Actor
 from talkies.accounts.models import User
 from talkies.lib.cookies import READER_SHELL_HEADER
 
-from .threads import CommentView
-
 # What the fast path adds to the request it renders a shell with (the header's WSGI-style name), and what
 # a response rendered as a shell says, so that nothing else is ever stored as one.
 SHELL_REQUEST_META = "HTTP_" + READER_SHELL_HEADER.upper().replace("-", "_")
@@ -40,9 +37,6 @@ SHELL_RESPONSE_HEADER = READER_SHELL_HEADER
 # No account has this primary key (the database starts counting at 1), so every query made for the shell
 # reader is a real query that finds nothing: no votes, no rating, no comments of their own.
 SHELL_READER_PK = 0
-# CommentView fields that do not say anything about the reader (replies are compared one by one).
-_NOT_COMPARED = {"replies"}
-_COMPARED_FIELDS = [f.name for f in fields(CommentView) if f.name not in _NOT_COMPARED]
 
 
 def shell_reader() -> User:
@@ -80,37 +74,3 @@ def become_shell_reader(request: HttpRequest) -> None:
     request.actor = Actor(user=reader)  # type: ignore[attr-defined]  # set by ActorMiddleware on every request
     request._messages = _NoMessages(request)  # type: ignore[attr-defined]  # where MessageMiddleware keeps them
     request.talkies_reader_shell = True  # type: ignore[attr-defined]
-
-
-def differs(mine: CommentView, shell: CommentView) -> bool:
-    """Whether the reader's view of a comment shows anything the shell's does not (their vote, their edit)."""
-    return any(getattr(mine, name) != getattr(shell, name) for name in _COMPARED_FIELDS)
-
-
-def same_comments(mine: list[CommentView], shell: list[CommentView]) -> bool:
-    """Whether both trees show the same comments in the same places (a reader's held comment does not)."""
-    return len(mine) == len(shell) and all(
-        a.comment.pk == b.comment.pk and same_comments(a.replies, b.replies) for a, b in zip(mine, shell, strict=True)
-    )
-
-
-# What a comment's <li> shows outside its card (its part): a difference here needs the whole thread.
-_OUTSIDE_THE_CARD = ("level", "is_removed", "is_target", "more_replies", "more_replies_url", "continue_url")
-
-
-def outside_cards_differ(mine: list[CommentView], shell: list[CommentView]) -> bool:
-    return any(
-        any(getattr(a, name) != getattr(b, name) for name in _OUTSIDE_THE_CARD)
-        or outside_cards_differ(a.replies, b.replies)
-        for a, b in zip(mine, shell, strict=True)
-    )
-
-
-def differing_views(mine: list[CommentView], shell: list[CommentView]) -> list[CommentView]:
-    """The reader's views that differ from the shell's, over two trees of the same comments."""
-    found: list[CommentView] = []
-    for a, b in zip(mine, shell, strict=True):
-        if differs(a, b):
-            found.append(a)
-        found.extend(differing_views(a.replies, b.replies))
-    return found

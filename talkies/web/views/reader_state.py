@@ -36,7 +36,7 @@ from talkies.stories.models import Story
 from ..selectors import story_for_page, user_votes
 from ..threads import ThreadViews
 from .common import current_site, today
-from .stories import SORT_COOKIE, _hides_spoilers, _permalink, _story_thread, story_page, thread_position, thread_url
+from .stories import SORT_COOKIE, _hides_spoilers, _permalink, _story_thread, story_context, thread_position, thread_url
 
 # The most comment ids a state request names: a page shows 30 comments and a few replies under each.
 MAX_SHOWN = 400
@@ -94,7 +94,7 @@ def _has_held_comment(actor: Actor, thread: Thread) -> bool:
 def _whole_page_parts(request: SiteRequest, story: Story) -> dict[str, str]:
     """The reader's page built as Django renders it, and its account, rating and thread parts from it."""
     sort, cursor = thread_position(request.GET, current_site(request), remembered=request.COOKIES.get(SORT_COOKIE, ""))
-    context = story_page(request, story, sort=sort, cursor=cursor).context
+    context = story_context(request, story, sort=sort, cursor=cursor)
     parts: dict[str, str] = {"account": render_to_string("account_nav.html", context, request)}
     for scores in context["film_scores"]:
         parts[f"rating-{scores.film.slug}"] = _rating_widget(request, context, scores)

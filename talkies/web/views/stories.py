@@ -1,7 +1,5 @@
 """Reading a story and its thread: the story page (a page of the thread beneath it) and a comment's permalink."""
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from functools import partial
 from urllib.parse import urlencode
 
@@ -10,7 +8,6 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
-from talkies.accounts.actors import Actor
 from talkies.accounts.models import Site
 from talkies.accounts.requests import SiteRequest
 from talkies.catalogue.models import Film
@@ -95,23 +92,11 @@ def render_story(
     status: int = 200,
 ) -> HttpResponse:
     """The story page at one page of its thread; also what a refused comment form is shown again on."""
-    page = story_page(request, story, sort=sort, cursor=cursor, comment_form=comment_form, reply_form=reply_form)
-    return render(request, "web/story_detail.html", page.context, status=status)
+    context = story_context(request, story, sort=sort, cursor=cursor, comment_form=comment_form, reply_form=reply_form)
+    return render(request, "web/story_detail.html", context, status=status)
 
 
-@dataclass
-class StoryPage:
-    """What the story page shows, before it is rendered: the template's context, and what the reader's
-    own parts are worked out from (story_reader_state)."""
-
-    context: dict
-    reading: "_ThreadReading"
-    views: ThreadViews | None = None
-    nodes: list[CommentNode] = field(default_factory=list)
-    featured_rows: list[Comment] = field(default_factory=list)
-
-
-def story_page(
+def story_context(
     request: SiteRequest,
     story: Story,
     *,
@@ -119,7 +104,8 @@ def story_page(
     cursor: str,
     comment_form: CommentForm | None = None,
     reply_form: CommentForm | None = None,
-) -> StoryPage:
+) -> dict:
+    """The story page's template context (also what reader-state renders a reader's parts from)."""
     site = current_site(request)
     films = list(story.films.all())
     thread = _story_thread(story)
@@ -128,9 +114,6 @@ def story_page(
     comments: list[CommentView] = []
     featured: list[CommentView] = []
     next_cursor, thread_error = None, ""
-    views: ThreadViews | None = None
-    nodes: list[CommentNode] = []
-    featured_rows: list[Comment] = []
     if thread is not None:
         load_page = partial(
             thread_page,
@@ -151,7 +134,6 @@ def story_page(
         comments = views.tree(page.nodes)
         featured = [views.plain(comment) for comment in featured_rows]
         next_cursor = page.next_cursor
-        nodes = page.nodes
 
     reply_to = reply_form.cleaned_data.get("parent") if reply_form is not None else None
     if reply_form is not None and not _shows_comment(comments, reply_to):
@@ -193,13 +175,7 @@ def story_page(
             else ""
         ),
     }
-    return StoryPage(context=context, reading=reading, views=views, nodes=nodes, featured_rows=featured_rows)
-
-
-def _walk_views(views: list[CommentView]) -> Iterator[CommentView]:
-    for view in views:
-        yield view
-        yield from _walk_views(view.replies)
+    return context
 
 
 def _shows_comment(comments: list[CommentView], comment_id: int | None) -> bool:
@@ -222,16 +198,14 @@ class _ThreadReading:
         # their guest cookie (request.actor) once they have commented.
         self.as_guest = guests_welcome(request, site)
 
-    def views(self, nodes: list[CommentNode], *extra: Comment, actor: Actor | None = None) -> ThreadViews:
-        """The reader's views of these comments; or, given `actor` (the shell's reader), that actor's, who
-        moderates nothing."""
+    def views(self, nodes: list[CommentNode], *extra: Comment) -> ThreadViews:
         assert self.thread is not None
         views = ThreadViews(
             thread=self.thread,
-            actor=actor or self.request.actor,
+            actor=self.request.actor,
             now=timezone.now(),
             permalink=lambda comment, cursor: _permalink(self.story, comment, cursor),
-            can_moderate=self.can_moderate if actor is None else False,
+            can_moderate=self.can_moderate,
             shield=self.shield_ends is not None,
         )
         views.prepare(nodes, *extra)
