@@ -28,6 +28,7 @@ thread that is not visible on the request's site gets no key, so Django answers 
 """
 
 import asyncio
+import functools
 import logging
 import re
 from collections.abc import Awaitable, Callable, Hashable
@@ -36,6 +37,8 @@ from functools import partial
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http.request import split_domain_port, validate_host
 
 from talkies.accounts.models import Site
@@ -289,10 +292,16 @@ def request_host(scope: Scope) -> str | None:
     None sends the request to Django, which refuses a disallowed host (400) and handles what this does not
     (X-Forwarded-Host, a redirect to HTTPS).
     """
-    if settings.USE_X_FORWARDED_HOST or settings.SECURE_SSL_REDIRECT:
-        return None
     host = header(scope, b"host")
-    if not host:
+    return host_name(host) if host else None
+
+
+# The same few Host headers arrive on every request, and checking one against ALLOWED_HOSTS reads several
+# settings: the answer is remembered per header value (bounded: a client inventing hosts cannot grow it),
+# and forgotten when a test changes the settings.
+@functools.lru_cache(maxsize=1024)
+def host_name(host: bytes) -> str | None:
+    if settings.USE_X_FORWARDED_HOST or settings.SECURE_SSL_REDIRECT:
         return None
     domain, _port = split_domain_port(host.decode("latin-1"))
     allowed = settings.ALLOWED_HOSTS or (DEBUG_ALLOWED_HOSTS if settings.DEBUG else [])
@@ -300,6 +309,11 @@ def request_host(scope: Scope) -> str | None:
         return None
     # Exactly the expression CurrentSiteMiddleware applies to request.get_host().
     return host.decode("latin-1").split(":")[0]
+
+
+@receiver(setting_changed)
+def forget_host_names(**_kwargs: Any) -> None:
+    host_name.cache_clear()
 
 
 async def send_page(
@@ -315,7 +329,9 @@ async def send_page(
         await send({"type": "http.response.body", "body": b""})
         return
     body = page.gzip_body if compressed and page.gzip_body is not None else page.body
-    headers = [*_with_vary(page.response_headers(compressed=compressed), vary_origin), *extra_headers]
+    headers = page.response_headers(compressed=compressed)
+    if vary_origin or extra_headers:
+        headers = [*_with_vary(headers, vary_origin), *extra_headers]
     await send({"type": "http.response.start", "status": 200, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
@@ -341,6 +357,7 @@ def header(scope: Scope, name: bytes) -> bytes | None:
     return None
 
 
+@functools.lru_cache(maxsize=256)  # browsers send a handful of spellings; pure, so remembered
 def accepts_gzip(accept_encoding: bytes | None) -> bool:
     """Whether Accept-Encoding lists gzip with a non-zero quality ("gzip;q=0" refuses it)."""
     for item in (accept_encoding or b"").split(b","):

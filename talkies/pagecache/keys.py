@@ -6,6 +6,7 @@ endpoint makes (comments.selectors.visible_threads_q). It returns None whenever 
 page of comments, so that Django, not this module, decides every 404 and 422.
 """
 
+import functools
 import logging
 import re
 from dataclasses import dataclass
@@ -49,6 +50,9 @@ class PageRequest:
 SITE_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 
 
+# Every read of a stored page parses its query string, and a page is read thousands of times a second
+# with the same few: the parse is pure, so it is remembered. Bounded, so random query strings cannot grow it.
+@functools.lru_cache(maxsize=4096)
 def parse_page_request(thread_id: int, query_string: bytes) -> PageRequest | None:
     """The page a query string asks for, or None for anything Django should judge (errors, extra keys)."""
     try:

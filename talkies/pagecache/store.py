@@ -78,6 +78,8 @@ class CachedPage:
     gzip_body: bytes | None
     etag: bytes  # strong, of the uncompressed body; the gzip variant's ETag is derived from it
     created_at: float = field(default_factory=time.monotonic)
+    # A page is sent thousands of times: its headers are put together once for each encoding.
+    _prepared_headers: dict[bool, Headers] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_response(cls, headers: Headers, body: bytes) -> "CachedPage":
@@ -106,6 +108,13 @@ class CachedPage:
         return self.etag in tags or self.gzip_etag in tags
 
     def response_headers(self, *, compressed: bool) -> Headers:
+        """The headers of the 200 (the same list on every call: callers copy it to change it)."""
+        prepared = self._prepared_headers.get(compressed)
+        if prepared is None:
+            prepared = self._prepared_headers[compressed] = self._response_headers(compressed=compressed)
+        return prepared
+
+    def _response_headers(self, *, compressed: bool) -> Headers:
         body = self.gzip_body if compressed and self.gzip_body is not None else self.body
         encoding = [(b"content-encoding", b"gzip")] if body is self.gzip_body else []
         return [

@@ -1,0 +1,44 @@
+"""The fast path remembers what it parses from a request (host, query string, Accept-Encoding); what it
+remembers must follow the settings it was parsed under, and a remembered page must not change its answer."""
+
+from django.test import override_settings
+
+from talkies.pagecache.fast_path import accepts_gzip, host_name, request_host
+from talkies.pagecache.keys import parse_page_request
+from talkies.pagecache.store import CachedPage
+
+
+def scope_for(host: bytes) -> dict:
+    return {"type": "http", "headers": [(b"host", host)]}
+
+
+def test_a_host_allowed_before_a_settings_change_is_judged_again_after_it() -> None:
+    with override_settings(ALLOWED_HOSTS=["films.example"], USE_X_FORWARDED_HOST=False, SECURE_SSL_REDIRECT=False):
+        assert request_host(scope_for(b"films.example:8000")) == "films.example"
+        assert request_host(scope_for(b"evil.example")) is None
+    with override_settings(ALLOWED_HOSTS=["evil.example"], USE_X_FORWARDED_HOST=False, SECURE_SSL_REDIRECT=False):
+        assert request_host(scope_for(b"films.example:8000")) is None
+        assert request_host(scope_for(b"evil.example")) == "evil.example"
+    with override_settings(ALLOWED_HOSTS=["films.example"], USE_X_FORWARDED_HOST=True):
+        assert host_name(b"films.example") is None  # Django must read X-Forwarded-Host itself
+
+
+def test_a_request_without_a_host_goes_to_django() -> None:
+    assert request_host({"type": "http", "headers": []}) is None
+
+
+def test_remembered_parses_give_the_same_answers_as_fresh_ones() -> None:
+    first = parse_page_request(7, b"sort=old&limit=20")
+    assert first is not None and (first.sort, first.limit) == ("old", 20)
+    assert parse_page_request(7, b"sort=old&limit=20") == first
+    assert parse_page_request(8, b"sort=old&limit=20") != first
+    assert parse_page_request(7, b"sort=old&sort=new") is None
+    assert accepts_gzip(b"gzip, deflate") and not accepts_gzip(b"gzip;q=0") and not accepts_gzip(None)
+
+
+def test_a_pages_prepared_headers_are_the_same_on_every_send() -> None:
+    page = CachedPage.from_response([(b"content-type", b"application/json")], b"x" * 2000)
+    plain, compressed = page.response_headers(compressed=False), page.response_headers(compressed=True)
+    assert page.response_headers(compressed=False) is plain
+    assert (b"content-length", b"2000") in plain and (b"content-encoding", b"gzip") not in plain
+    assert (b"content-encoding", b"gzip") in compressed and (b"etag", page.gzip_etag) in compressed
