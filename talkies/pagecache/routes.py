@@ -12,6 +12,7 @@ thread's closing time, a film's release): the day is in the key, and a stored re
 store.PAGE_MAX_AGE_SECONDS, so such a change shows within a minute.
 """
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable
@@ -122,7 +123,7 @@ def route_request(scope: dict, header: HeaderLookup) -> RouteRequest | None:
     if scope["type"] != "http" or scope["method"] != "GET" or scope.get("root_path"):
         return None
     path = scope["path"]
-    route = next((r for r in STORED_ROUTES if r.path.fullmatch(path)), None)
+    route = stored_route(path)
     # A session cookie is looked at below, with the other cookies: it may ask for a signed-in reader's shell.
     if route is None or carries_credential_headers(scope["headers"]):
         return None
@@ -144,12 +145,9 @@ def route_request(scope: dict, header: HeaderLookup) -> RouteRequest | None:
         return None
     site_slug = None
     if route.api:
-        sites = [value for name, value in parse_qsl(query, keep_blank_values=True) if name == "site"]
-        if len(sites) > 1:
+        single, site_slug = site_parameter(query)
+        if not single:
             return None
-        site_slug = sites[0] if sites else None
-        if site_slug == "":
-            site_slug = None  # SiteParameterMiddleware ignores an empty ?site=, as the host's site
     scheme = request_scheme(scope, header)
     host = header(b"host")
     if host is None:
@@ -164,6 +162,21 @@ def route_request(scope: dict, header: HeaderLookup) -> RouteRequest | None:
         view_cookies=tuple(cookies.get(name, "") for name in VIEW_COOKIES),
         reader_shell=reader_shell,
     )
+
+
+# A stored route is read thousands of times a second with the same few paths and query strings, so what
+# is parsed from them (pure functions of the text) is remembered; bounded, so invented URLs cannot grow it.
+@functools.lru_cache(maxsize=4096)
+def stored_route(path: str) -> StoredRoute | None:
+    return next((route for route in STORED_ROUTES if route.path.fullmatch(path)), None)
+
+
+@functools.lru_cache(maxsize=4096)
+def site_parameter(query: str) -> tuple[bool, str | None]:
+    """Whether an API route's query string names at most one site (two are Django's to judge), and the
+    one it names: None for none, or an empty one, for which SiteParameterMiddleware reads the host's site."""
+    sites = [value for name, value in parse_qsl(query, keep_blank_values=True) if name == "site"]
+    return len(sites) <= 1, (sites[0] or None) if sites else None
 
 
 def route_lookup(host: str, request: RouteRequest) -> tuple[RouteKey, Site] | None:
