@@ -70,6 +70,7 @@ from bench.servers import (  # noqa: E402
     HOST,
     MemorySampler,
     ServerProcess,
+    asgi_floor_server,
     exit_on_sigterm,
     free_port,
     git_revision,
@@ -219,14 +220,16 @@ def measure_talkies(args: argparse.Namespace, data_dir: Path, env: dict[str, str
         nginx_port = free_port()
         bodies = {t.thread_id: check_once(base + fast_path(t, run), {}, expect_comments(200), t) for t in run.threads}
         static = {f"page-{thread_id}.json": body for thread_id, body in bodies.items()}
-        with nginx_static_server(nginx_dir, port=nginx_port, files=static, workers=args.workers) as nginx:
+        floor_port = free_port()
+        floor_server = asgi_floor_server(data_dir / "floor", port=floor_port, files=static, workers=args.workers)
+        with nginx_static_server(nginx_dir, port=nginx_port, files=static, workers=args.workers) as nginx, floor_server:
             nginx.wait_until_ready(f"http://{HOST}:{nginx_port}/page-{run.threads[0].thread_id}.json")
+            floor_server.wait_until_ready(f"http://{HOST}:{floor_port}/page-{run.threads[0].thread_id}.json")
             started = time.monotonic()
             for thread in run.threads:
                 for read in READS:
-                    rows.append(
-                        measure_read(read, thread, run, args, talkies=(server, base), nginx=(nginx, nginx_port))
-                    )
+                    statics = {"nginx": (nginx, nginx_port), "floor": (floor_server, floor_port)}
+                    rows.append(measure_read(read, thread, run, args, talkies=(server, base), **statics))
             phases["reads"] = (started, time.monotonic())
         log_tail = server.log_tail(15)
     if writes is None:
@@ -256,11 +259,13 @@ def measure_read(
     *,
     talkies: tuple[ServerProcess, str],
     nginx: tuple[ServerProcess, int] | None,
+    floor: tuple[ServerProcess, int] | None = None,
 ) -> dict:
     headers = read.headers(run)
-    if read.server == "nginx":
-        assert nginx is not None, "the nginx row needs nginx running"
-        server, url = nginx[0], f"http://{HOST}:{nginx[1]}/page-{thread.thread_id}.json"
+    if read.server in ("nginx", "floor"):
+        static = nginx if read.server == "nginx" else floor
+        assert static is not None, f"the {read.server} row needs its server running"
+        server, url = static[0], f"http://{HOST}:{static[1]}/page-{thread.thread_id}.json"
     else:
         server, url = talkies[0], talkies[1] + read.path(thread, run)
     body = check_once(url, headers, read.check, thread)
@@ -399,6 +404,8 @@ def ratios(report: dict, args: argparse.Namespace) -> list[Ratio]:
             )
         )
         found.append(ratio("fast path ÷ nginx", size, "fast_path", "nginx", 0.5))
+        found.append(ratio("fast path ÷ bare granian (any ASGI app's ceiling)", size, "fast_path", "asgi_floor", None))
+        found.append(ratio("bare granian ÷ nginx", size, "asgi_floor", "nginx", None))
         if isso_rows:
             against = 50.0 if size >= 200 else 20.0
             for read in READS:

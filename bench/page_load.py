@@ -148,6 +148,7 @@ def check_feed(body: bytes, headers: dict[str, str], thread: SeededThread) -> st
 READS = [
     Read("fast_path", "first-party fast path (old, 200)", fast_path, check=expect_comments(200), isso="thread"),
     Read("nginx", "nginx, the fast path's bytes from a file", fast_path, server="nginx"),
+    Read("asgi_floor", "granian, the same bytes from memory", fast_path, server="floor"),
     Read(
         "fast_path_cross_origin",
         "the fast path's page, cross-origin",

@@ -294,6 +294,18 @@ def nginx_static_server(directory: Path, *, port: int, files: dict[str, bytes], 
     return ServerProcess("nginx", command, env=dict(os.environ), log_path=directory / "nginx.out")
 
 
+def asgi_floor_server(directory: Path, *, port: int, files: dict[str, bytes], workers: int) -> ServerProcess:
+    """granian with as many workers as Talkies, serving each of `files` at /<name> from memory
+    (bench/asgi_floor.py): the ceiling of any request answered in Python on this machine."""
+    (directory / "www").mkdir(parents=True, exist_ok=True)
+    for name, body in files.items():
+        (directory / "www" / name).write_bytes(body)
+    granian = Path(sys.executable).parent / "granian"
+    command = [str(granian), "--interface", "asginl", "--workers", str(workers), "--host", HOST, "--port", str(port)]
+    env = {**os.environ, "BENCH_FLOOR_DIR": str(directory / "www"), "PYTHONPATH": str(ROOT)}
+    return ServerProcess("granian", [*command, "bench.asgi_floor:app"], env=env, log_path=directory / "granian.out")
+
+
 # --- A run ---------------------------------------------------------------------------------------------
 
 
