@@ -94,6 +94,9 @@ def _empty_cache():
     """Each test starts with an empty cache: cached sites and scores must not leak between tests."""
     from django.core.cache import cache
 
+    from talkies.moderation.config_snapshot import forget_snapshots
+
     cache.clear()
+    forget_snapshots()  # a rolled-back test's site id may come back with other settings
     yield
     cache.clear()

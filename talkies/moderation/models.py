@@ -80,6 +80,20 @@ class PremoderationRule(models.Model):
         return f"{self.get_scope_display()}{f': {target}' if target else ''}"
 
 
+class ModerationConfigVersion(models.Model):
+    """Changes whenever a site's moderation settings, word lists or pre-moderation rules change, in the
+    same transaction (talkies.moderation.config_snapshot): every process keeps those three as one snapshot
+    and reads them again only when this value is no longer the one it read them under."""
+
+    site = models.OneToOneField(Site, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    # A fresh random value on each change rather than a counter: two first changes at once cannot both
+    # write the same number.
+    value = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"Moderation settings version {self.value} of site {self.site_id}"
+
+
 class ListedWord(models.Model):
     class Kind(models.TextChoices):
         BANNED = "banned", "Banned (rejected at once, the author is told)"

@@ -16,6 +16,7 @@ from talkies.comments.screening import Draft, Screening
 from talkies.lib.errors import PermissionDenied
 from talkies.tasks.queue import enqueue
 
+from .config_snapshot import PremoderationRuleFacts, site_moderation
 from .decisions import Decision
 from .events import ModerationEvent, ModerationEventKind, moderation_changed
 from .models import PremoderationRule, QueueEntry
@@ -69,7 +70,7 @@ def screen_new_comment(draft: Draft) -> Screening:
     if status == Comment.Status.APPROVED and not trusted:
         rule = _matching_rule(draft)
         if rule is not None:
-            flags.append({"source": "rule", "name": rule.scope, "detail": str(rule)})
+            flags.append({"source": "rule", "name": rule.scope, "detail": rule.description})
             status = Comment.Status.PENDING
             notice = f"Your comment is waiting for a moderator: {_RULE_NOTICES[rule.scope]}."
         elif standing is not None and standing.always_premoderate:
@@ -148,24 +149,34 @@ def _decision_flags(decision: Decision) -> list[dict]:
     return flags
 
 
-def _matching_rule(draft: Draft) -> PremoderationRule | None:
-    thread, actor = draft.thread, draft.actor
-    wanted = Q(scope=PremoderationRule.Scope.SITE)
-    if thread.story_id:
-        wanted |= Q(scope=PremoderationRule.Scope.STORY, story_id=thread.story_id)
-    if thread.film_id:
-        wanted |= Q(scope=PremoderationRule.Scope.FILM, film_id=thread.film_id)
-    if actor.user is not None:
-        wanted |= Q(scope=PremoderationRule.Scope.USER, user=actor.user)
-    wanted |= Q(scope=PremoderationRule.Scope.NEW_COMMENTERS)
-    if LINK.search(draft.body):
-        wanted |= Q(scope=PremoderationRule.Scope.LINKS)
-    for rule in PremoderationRule.objects.filter(wanted, site=thread.site).order_by("id"):
+def _matching_rule(draft: Draft) -> PremoderationRuleFacts | None:
+    """The first of the site's pre-moderation rules (in the order they were made) that holds this draft."""
+    for rule in site_moderation(draft.thread.site).rules:
+        if not _rule_covers(rule, draft):
+            continue
         if rule.scope != PremoderationRule.Scope.NEW_COMMENTERS:
             return rule
         if _approved_count(draft) < rule.approved_comments_needed:
             return rule
     return None
+
+
+def _rule_covers(rule: PremoderationRuleFacts, draft: Draft) -> bool:
+    """Whether the rule is about this draft's site, story, film, author or text (new commenters are
+    counted by the caller)."""
+    thread, user = draft.thread, draft.actor.user
+    scope = rule.scope
+    if scope in (PremoderationRule.Scope.SITE, PremoderationRule.Scope.NEW_COMMENTERS):
+        return True
+    if scope == PremoderationRule.Scope.STORY:
+        return thread.story_id is not None and rule.story_id == thread.story_id
+    if scope == PremoderationRule.Scope.FILM:
+        return thread.film_id is not None and rule.film_id == thread.film_id
+    if scope == PremoderationRule.Scope.USER:
+        return user is not None and rule.user_id == user.pk
+    if scope == PremoderationRule.Scope.LINKS:
+        return LINK.search(draft.body) is not None
+    return False
 
 
 def _approved_count(draft: Draft) -> int:

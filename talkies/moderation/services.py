@@ -24,6 +24,7 @@ from talkies.comments.services import comment_feature, comment_set_spoiler, comm
 from talkies.lib.errors import NotFound, PermissionDenied, ServiceError
 from talkies.stories.models import Story
 
+from .config_snapshot import bump_config_version
 from .events import ModerationEvent, ModerationEventKind, moderation_changed
 from .models import AuditEntry, AuthorStanding, ListedWord, ModerationSettings, PremoderationRule, QueueEntry, Report
 from .permissions import (
@@ -544,6 +545,7 @@ def word_lists_set(*, site: Site, moderator: Moderator, banned: list[str], suspe
             [ListedWord(site=site, word=word, kind=ListedWord.Kind.BANNED) for word in banned_words]
             + [ListedWord(site=site, word=word, kind=ListedWord.Kind.SUSPECT) for word in suspect_words]
         )
+        bump_config_version(site.pk)  # bulk_create sends no post_save (config_snapshot)
         after = set(ListedWord.objects.filter(site=site).values_list("word", "kind"))
         if before != after:
             added = ", ".join(f"{w} ({k})" for w, k in sorted(after - before)) or "none"

@@ -2,9 +2,10 @@
 
 The signals (talkies.moderation.signals, talkies.moderation.decisions) know nothing of the database:
 this module reads the site's word lists, thresholds and bad domains, the film's characters and
-synopsis, and the author's recent record, and hands them over as plain values. Four small queries per
-new comment (settings, words, film facts, the author's recent comments); the film's facts are cached
-for a few minutes, since every comment in a film's threads needs the same ones.
+synopsis, and the author's recent record, and hands them over as plain values. Per new comment: one
+primary-key read that the site's settings have not changed (config_snapshot keeps them), and one query
+for the author's recent comments; the film's facts are cached for a few minutes, since every comment in
+a film's threads needs the same ones.
 """
 
 import datetime
@@ -20,8 +21,8 @@ from talkies.catalogue.models import Credit, Film
 from talkies.comments.models import Comment, Thread
 from talkies.comments.screening import Draft
 
-from .decisions import Decision, SignalConfig, SignalRule, decide
-from .models import ListedWord, ModerationSettings
+from .config_snapshot import site_moderation
+from .decisions import Decision, SignalConfig, decide
 from .signals import AuthorFacts, FilmFacts, SignalContext, SiteFacts, SpoilerSignal
 
 FILM_FACTS_SECONDS = 300
@@ -30,26 +31,9 @@ RECENT_BODIES = 20
 
 def signal_config_for(site: Site, film: Film | None = None) -> SignalConfig:
     """The site's thresholds and actions (its saved settings, else the tuned defaults), word lists and
-    bad domains. `film` is accepted for per-film settings, which sites do not have yet."""
-    defaults = SignalConfig.defaults()
-    saved = ModerationSettings.objects.filter(site=site).first()
-    rules = dict(defaults.rules)
-    if saved is not None:
-        for name in ("toxicity", "spam", "spoiler"):
-            default = rules[name]
-            threshold = getattr(saved, f"{name}_threshold") or default.threshold
-            rules[name] = SignalRule(threshold, getattr(saved, f"{name}_action"))
-    words = ListedWord.objects.filter(site=site).values_list("word", "kind")
-    return SignalConfig(
-        rules=rules,
-        banned_words=tuple(word for word, kind in words if kind == ListedWord.Kind.BANNED),
-        suspect_words=tuple(word for word, kind in words if kind == ListedWord.Kind.SUSPECT),
-        bad_domains=tuple(_lines(saved.bad_domains)) if saved is not None else (),
-    )
-
-
-def _lines(text: str) -> list[str]:
-    return [line.strip().lower() for line in text.splitlines() if line.strip()]
+    bad domains, from this process's snapshot (config_snapshot). `film` is accepted for per-film settings,
+    which sites do not have yet."""
+    return site_moderation(site).config
 
 
 def film_context(film: Film | None) -> dict[str, Any]:

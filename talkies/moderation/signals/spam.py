@@ -10,6 +10,7 @@ counts for a little less suspicion.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -223,11 +224,24 @@ def _bad_domains_named(text: str, domains: tuple[str, ...]) -> list[str]:
     return named
 
 
-def _shingles(text: str) -> set[tuple[str, ...]]:
+# Texts longer than this are not remembered: a few huge comments must not fill a process's memory.
+_REMEMBERED_LENGTH = 2000
+
+
+def _shingles(text: str) -> frozenset[tuple[str, ...]]:
+    """The text's word triples. Remembered for short texts: each new comment is compared with its
+    author's recent ones, which are the same texts from one comment to the next."""
+    return _remembered_shingles(text) if len(text) <= _REMEMBERED_LENGTH else _word_triples(text)
+
+
+def _word_triples(text: str) -> frozenset[tuple[str, ...]]:
     words = _WORD.findall(text.lower())
     if len(words) < 3:
-        return {tuple(words)} if words else set()
-    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+        return frozenset({tuple(words)}) if words else frozenset()
+    return frozenset(tuple(words[i : i + 3]) for i in range(len(words) - 2))
+
+
+_remembered_shingles = functools.lru_cache(maxsize=512)(_word_triples)
 
 
 def similarity(a: str, b: str) -> float:
