@@ -13,7 +13,7 @@ from talkies.accounts.api_auth import LoggedIn, current_site
 from talkies.accounts.models import Site
 from talkies.accounts.requests import SignedInRequest, SiteRequest
 from talkies.lib.api import READ_ERRORS, WRITE_ERRORS, api_field_names, get_or_404
-from talkies.lib.errors import PermissionDenied, ServiceError
+from talkies.lib.errors import NotFound, PermissionDenied, ServiceError
 from talkies.lib.guests import new_guest_token
 from talkies.lib.ratelimit import enforce_rate_limit
 from talkies.ratings.selectors import ratings_by_users
@@ -44,6 +44,7 @@ from .selectors import (
     comment_context,
     comment_counts,
     featured_comments,
+    is_visible_thread,
     replies_page,
     thread_page,
     visible_threads_q,
@@ -69,8 +70,11 @@ moderator_auth = LoggedIn("moderate comments")
 
 def get_thread_for_site(site: Site, thread_id: int) -> Thread:
     # thread_page reads thread.site and thread.film: selecting them keeps the page at a fixed query count.
-    threads = Thread.objects.select_related("site", "film", "story").filter(visible_threads_q(site))
-    return get_or_404(threads, field="thread_id", message=f"no thread {thread_id} on {site.name}", pk=thread_id)
+    # Fetched by its key and checked in Python (is_visible_thread), which every comment post pays for.
+    thread = Thread.objects.select_related("site", "film", "story").filter(pk=thread_id).first()
+    if thread is None or not is_visible_thread(thread, site):
+        raise NotFound("thread_id", f"no thread {thread_id} on {site.name}")
+    return thread
 
 
 def get_comment_for_site(site: Site, comment_id: int) -> Comment:

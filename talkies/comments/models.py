@@ -99,6 +99,12 @@ class Comment(models.Model):
             models.Index(fields=["thread", "parent", "created_at", "id"], name="comment_thread_parent_created"),
             models.Index(fields=["thread", "parent", "-best_score", "id"], name="comment_thread_parent_best"),
             models.Index(fields=["root", "created_at", "id"], name="comment_root_created"),
+            # An author's latest comments, read to screen each new one (moderation's spam and rate signals):
+            # without these, a guest's were found among every guest comment of the database, then sorted.
+            models.Index(fields=["author", "created_at"], name="comment_author_created"),
+            models.Index(
+                fields=["guest_key", "created_at"], condition=models.Q(author=None), name="comment_guest_created"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -372,6 +372,17 @@ def visible_threads_q(site: Site, prefix: str = "") -> Q:
     )
 
 
+def is_visible_thread(thread: Thread, site: Site) -> bool:
+    """visible_threads_q for one thread already loaded (with its story): the same rule, without building
+    and compiling the query's OR and join for the one row a write has just fetched by its key."""
+    if thread.site_id != site.pk:
+        return False
+    story = thread.story
+    if story is None:
+        return True
+    return story.published_at is not None and story.published_at <= timezone.now()
+
+
 MAX_COUNTED_THREADS = 100
 
 
