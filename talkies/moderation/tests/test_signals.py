@@ -431,7 +431,7 @@ def test_server_processes_score_with_the_exported_table_and_never_import_scikit_
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
     answer = json.loads(done.stdout.strip().splitlines()[-1])
     assert answer["sklearn"] is False
-    assert list((tmp_path / "cache").glob("profanity-model-*.json"))
+    assert list((tmp_path / "cache").glob("profanity-model-*.table"))
     texts = ["you are a stupid idiot", "this movie is garbage", "Loved the flamethrower fight"]
     assert answer["p"] == pytest.approx(profanity.model_probabilities(texts), abs=1e-9)
 
@@ -446,4 +446,19 @@ def test_serve_writes_the_table_once_before_its_web_workers_start(tmp_path):
     env = {**os.environ, "TALKIES_DATA_DIR": str(tmp_path), "DEBUG": "1"}
     env.pop("TALKIES_TESTING", None)
     subprocess.run([sys.executable, "-m", "talkies.cli", "--prepare-serve"], env=env, check=True, capture_output=True)
-    assert list((tmp_path / "cache").glob("profanity-model-*.json"))
+    assert list((tmp_path / "cache").glob("profanity-model-*.table"))
+
+
+def test_a_cut_short_profanity_table_is_refused_not_misread(tmp_path):
+    """A table cut off mid-write (a full disk) must not give words the wrong weights: it is refused, and
+    _load_table then falls back to the package's own model."""
+    from talkies.moderation.signals import profanity
+
+    whole = tmp_path / "whole.table"
+    profanity.export_table(whole)
+    table = profanity._read_table(whole)
+    assert table.width == 1 + len(table.folds) and len(table.values) == table.width * len(table.rows)
+    cut = tmp_path / "cut.table"
+    cut.write_bytes(whole.read_bytes()[:-8])
+    with pytest.raises(ValueError, match="cut short"):
+        profanity._read_table(cut)
