@@ -195,9 +195,11 @@ WRITE_WAIT_SECONDS = envint("WRITE_WAIT_SECONDS", 5)
 WRITE_RETRY_AFTER_SECONDS = envint("WRITE_RETRY_AFTER_SECONDS", 2)
 # Reads Django renders (what the page store could not answer) queue the same way, in a gate of their own:
 # rendering is CPU work under one interpreter lock, so more at once only costs memory (talkies.lib.writegate
-# says how much). PostgreSQL's queries wait on the network, so a few more overlap usefully there.
+# says how much). On SQLite one at a time renders as many pages a second as two did (bench/full.py --quick:
+# 105-110 reader-state/s either way) with a peak ~6 MB lower per node. PostgreSQL's queries wait on the
+# network, so a few more overlap usefully there.
 READ_CONCURRENCY = envint(
-    "READ_CONCURRENCY", 4 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" else 2
+    "READ_CONCURRENCY", 4 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" else 1
 )
 READ_QUEUE_LENGTH = envint("READ_QUEUE_LENGTH", 1000)
 READ_WAIT_SECONDS = envint("READ_WAIT_SECONDS", 15)
