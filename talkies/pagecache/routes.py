@@ -17,10 +17,13 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import DatabaseError, connection
+from django.dispatch import receiver
 from django.http.cookie import parse_cookie
 from django.utils import timezone
 
@@ -122,22 +125,54 @@ def route_request(scope: dict, header: HeaderLookup) -> RouteRequest | None:
     """The stored route a request asks for, or None for anything Django must answer itself."""
     if scope["type"] != "http" or scope["method"] != "GET" or scope.get("root_path"):
         return None
-    path = scope["path"]
-    route = stored_route(path)
     # A session cookie is looked at below, with the other cookies: it may ask for a signed-in reader's shell.
-    if route is None or carries_credential_headers(scope["headers"]):
+    if carries_credential_headers(scope["headers"]):
         return None
-    if not route.api and header(b"origin") is not None:
-        return None  # a page asked for by a script on another origin: Django decides (CORS does not apply)
+    raw_query = scope.get("query_string", b"")
+    if len(raw_query) > MAX_QUERY_BYTES:
+        return None
     # Every Cookie header, joined as Django joins them (HTTP/2 clients may send several).
-    cookies = request_cookies(b"; ".join(value for name, value in scope["headers"] if name == b"cookie") or None)
+    cookie = b"; ".join(value for name, value in scope["headers"] if name == b"cookie") or None
+    proxy = _proxy_ssl_header()
+    parts = (
+        scope["path"],
+        raw_query,
+        header(b"host"),
+        scope.get("scheme", "http"),
+        header(proxy[0]) if proxy is not None else None,
+        cookie,
+        header(b"origin") is not None,
+    )
+    # The answer is a pure function of these parts (and settings), remembered for the common case: no
+    # cookie, and a path and host of ordinary length, so that no client can fill the memory with its own.
+    if cookie is None and len(parts[0]) <= MAX_REMEMBERED_PATH and len(parts[2] or b"") <= MAX_REMEMBERED_HOST:
+        return _remembered_route_request(*parts)
+    return _route_request(*parts)
+
+
+MAX_REMEMBERED_PATH = 512
+MAX_REMEMBERED_HOST = 255
+
+
+def _route_request(
+    path: str,
+    raw_query: bytes,
+    host: bytes | None,
+    scheme: str,
+    forwarded_proto: bytes | None,
+    cookie: bytes | None,
+    has_origin: bool,
+) -> RouteRequest | None:
+    route = stored_route(path) if len(path) <= MAX_REMEMBERED_PATH else _stored_route(path)
+    if route is None:
+        return None
+    if not route.api and has_origin:
+        return None  # a page asked for by a script on another origin: Django decides (CORS does not apply)
+    cookies = request_cookies(cookie)
     personal = cookies.keys() & personal_cookies()
     # A session, and nothing else personal, on a browser that runs site.js: the signed-in reader's shell.
     reader_shell = personal == {settings.SESSION_COOKIE_NAME} and JS_COOKIE in cookies and route.name in SHELL_ROUTES
     if personal and not reader_shell:
-        return None
-    raw_query = scope.get("query_string", b"")
-    if len(raw_query) > MAX_QUERY_BYTES:
         return None
     try:
         query = raw_query.decode("ascii")
@@ -148,14 +183,12 @@ def route_request(scope: dict, header: HeaderLookup) -> RouteRequest | None:
         single, site_slug = site_parameter(query)
         if not single:
             return None
-    scheme = request_scheme(scope, header)
-    host = header(b"host")
     if host is None:
         return None
     return RouteRequest(
         route=route,
         host_header=host.decode("latin-1"),
-        scheme=scheme,
+        scheme=_scheme(scheme, forwarded_proto),
         path=path,
         query=query,
         site_slug=site_slug,
@@ -164,11 +197,23 @@ def route_request(scope: dict, header: HeaderLookup) -> RouteRequest | None:
     )
 
 
+_remembered_route_request = functools.lru_cache(maxsize=4096)(_route_request)
+
+
+@receiver(setting_changed)
+def forget_route_requests(**_kwargs: Any) -> None:
+    """What a request asks for depends on settings (the session cookie's name, the proxy's HTTPS header)."""
+    _remembered_route_request.cache_clear()
+    _proxy_ssl_header.cache_clear()
+
+
 # A stored route is read thousands of times a second with the same few paths and query strings, so what
 # is parsed from them (pure functions of the text) is remembered; bounded, so invented URLs cannot grow it.
-@functools.lru_cache(maxsize=4096)
-def stored_route(path: str) -> StoredRoute | None:
+def _stored_route(path: str) -> StoredRoute | None:
     return next((route for route in STORED_ROUTES if route.path.fullmatch(path)), None)
+
+
+stored_route = functools.lru_cache(maxsize=4096)(_stored_route)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -209,13 +254,26 @@ def route_lookup(host: str, request: RouteRequest) -> tuple[RouteKey, Site] | No
 
 def request_scheme(scope: dict, header: HeaderLookup) -> str:
     """The scheme as Django's request.is_secure() sees it: pages build absolute URLs with it."""
+    proxy = _proxy_ssl_header()
+    return _scheme(scope.get("scheme", "http"), header(proxy[0]) if proxy is not None else None)
+
+
+def _scheme(scheme: str, forwarded_proto: bytes | None) -> str:
+    """The scheme, given the value of the proxy's HTTPS header if SECURE_PROXY_SSL_HEADER names one."""
+    proxy = _proxy_ssl_header()
+    if proxy is not None and forwarded_proto is not None:
+        return "https" if forwarded_proto.decode("latin-1").split(",")[0].strip() == proxy[1] else "http"
+    return scheme
+
+
+@functools.lru_cache(maxsize=1)
+def _proxy_ssl_header() -> tuple[bytes, str] | None:
+    """SECURE_PROXY_SSL_HEADER as an ASGI header name and the value that means HTTPS (None: not set)."""
     proxy_header = settings.SECURE_PROXY_SSL_HEADER
-    if proxy_header:
-        name, secure_value = proxy_header
-        value = header(name.removeprefix("HTTP_").lower().replace("_", "-").encode())
-        if value is not None:
-            return "https" if value.decode("latin-1").split(",")[0].strip() == secure_value else "http"
-    return scope.get("scheme", "http")
+    if not proxy_header:
+        return None
+    name, secure_value = proxy_header
+    return name.removeprefix("HTTP_").lower().replace("_", "-").encode(), secure_value
 
 
 def request_cookies(raw: bytes | None) -> dict[str, str]:

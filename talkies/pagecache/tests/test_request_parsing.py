@@ -42,3 +42,53 @@ def test_a_pages_prepared_headers_are_the_same_on_every_send() -> None:
     assert page.response_headers(compressed=False) is plain
     assert (b"content-length", b"2000") in plain and (b"content-encoding", b"gzip") not in plain
     assert (b"content-encoding", b"gzip") in compressed and (b"etag", page.gzip_etag) in compressed
+
+
+def route_scope(path: str, headers: list[tuple[bytes, bytes]] | None = None, query: bytes = b"") -> dict:
+    return {
+        "type": "http",
+        "method": "GET",
+        "path": path,
+        "query_string": query,
+        "scheme": "http",
+        "headers": [(b"host", b"films.example"), *(headers or [])],
+    }
+
+
+def lookup(scope: dict):
+    from talkies.pagecache.fast_path import header
+
+    return lambda name: header(scope, name)
+
+
+def test_a_remembered_route_request_follows_the_proxy_and_session_settings() -> None:
+    from talkies.pagecache.routes import route_request
+
+    behind_proxy = route_scope("/api/v1/embed/counts", [(b"x-forwarded-proto", b"https")], b"site=reel&page=a")
+    with override_settings(SECURE_PROXY_SSL_HEADER=None):
+        assert route_request(behind_proxy, lookup(behind_proxy)).scheme == "http"
+    with override_settings(SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https")):
+        assert route_request(behind_proxy, lookup(behind_proxy)).scheme == "https"
+
+    story = "/stories/ballerina-review/"
+    signed_in = route_scope(story, [(b"cookie", b"sid=abc; talkies_js=1")])
+    with override_settings(SESSION_COOKIE_NAME="sessionid"):
+        assert route_request(signed_in, lookup(signed_in)) is not None  # "sid" is no session: the page for all
+    with override_settings(SESSION_COOKIE_NAME="sid"):
+        found = route_request(signed_in, lookup(signed_in))
+        assert found is not None and found.reader_shell  # the session's shell
+
+
+def test_long_paths_and_cookies_are_answered_but_not_remembered() -> None:
+    from talkies.pagecache import routes
+
+    routes._remembered_route_request.cache_clear()
+    long_path = "/stories/" + "x" * 600 + "/"
+    scope = route_scope(long_path)
+    assert routes.route_request(scope, lookup(scope)) is not None
+    with_cookie = route_scope("/stories/a/", [(b"cookie", b"talkies_sort=new")])
+    assert routes.route_request(with_cookie, lookup(with_cookie)).view_cookies
+    assert routes._remembered_route_request.cache_info().currsize == 0
+    plain = route_scope("/stories/a/")
+    assert routes.route_request(plain, lookup(plain)) is routes.route_request(plain, lookup(plain))
+    assert routes._remembered_route_request.cache_info().currsize == 1
