@@ -17,10 +17,10 @@ import secrets
 import threading
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import QuerySet
 
 from talkies.accounts.models import Site
+from talkies.lib.keyed_value import read_keyed_value
 
 from .decisions import SignalConfig, SignalRule
 from .models import ListedWord, ModerationConfigVersion, ModerationSettings, PremoderationRule
@@ -51,7 +51,6 @@ class SiteModeration:
 
 _snapshots: dict[int, tuple[str, SiteModeration]] = {}
 _lock = threading.Lock()
-_SELECT_SQL: dict[str, str] = {}
 
 
 def site_moderation(site: Site) -> SiteModeration:
@@ -74,15 +73,8 @@ def site_moderation(site: Site) -> SiteModeration:
 
 def config_version(site_id: int) -> str:
     """The site's ModerationConfigVersion value, "" before its first change."""
-    if connection.vendor not in _SELECT_SQL:
-        q = connection.ops.quote_name
-        _SELECT_SQL[connection.vendor] = (
-            f"SELECT {q('value')} FROM {q(ModerationConfigVersion._meta.db_table)} WHERE {q('site_id')} = %s"
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(_SELECT_SQL[connection.vendor], [site_id])
-        rows = cursor.fetchall()
-    return str(rows[0][0]) if rows else ""
+    value = read_keyed_value(ModerationConfigVersion, "value", "site_id", site_id)
+    return str(value) if value is not None else ""
 
 
 def bump_config_version(site_id: int) -> None:

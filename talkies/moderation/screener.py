@@ -50,7 +50,9 @@ def screen_new_comment(draft: Draft) -> Screening:
         raise PermissionDenied("author", refusal)
     trusted = standing is not None and standing.is_trusted
 
-    decision = _assess(draft)
+    # The site's settings, words and rules, read once for both uses below.
+    moderation = site_moderation(site)
+    decision = assess_draft(draft, moderation.config)
     flags: list[dict] = []
     status, notice = Comment.Status.APPROVED, ""
     reported = False
@@ -68,7 +70,7 @@ def screen_new_comment(draft: Draft) -> Screening:
             reported = True
 
     if status == Comment.Status.APPROVED and not trusted:
-        rule = _matching_rule(draft)
+        rule = _matching_rule(draft, moderation.rules)
         if rule is not None:
             flags.append({"source": "rule", "name": rule.scope, "detail": rule.description})
             status = Comment.Status.PENDING
@@ -123,10 +125,6 @@ def screen_new_comment(draft: Draft) -> Screening:
     return Screening(status=status, notice=notice, after_save=[record])
 
 
-def _assess(draft: Draft) -> Decision:
-    return assess_draft(draft)
-
-
 def _decision_flags(decision: Decision) -> list[dict]:
     flags: list[dict] = []
     for word in decision.banned_words:
@@ -149,9 +147,9 @@ def _decision_flags(decision: Decision) -> list[dict]:
     return flags
 
 
-def _matching_rule(draft: Draft) -> PremoderationRuleFacts | None:
+def _matching_rule(draft: Draft, rules: tuple[PremoderationRuleFacts, ...]) -> PremoderationRuleFacts | None:
     """The first of the site's pre-moderation rules (in the order they were made) that holds this draft."""
-    for rule in site_moderation(draft.thread.site).rules:
+    for rule in rules:
         if not _rule_covers(rule, draft):
             continue
         if rule.scope != PremoderationRule.Scope.NEW_COMMENTERS:

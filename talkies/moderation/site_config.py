@@ -92,9 +92,12 @@ def signal_context(draft: Draft) -> SignalContext:
     )
 
 
-def assess_draft(draft: Draft) -> Decision:
-    """The signals' and word lists' decision on a new comment, with its site's settings."""
-    return decide(signal_context(draft), signal_config_for(draft.thread.site, draft.thread.film))
+def assess_draft(draft: Draft, config: SignalConfig | None = None) -> Decision:
+    """The signals' and word lists' decision on a new comment, with its site's settings (`config`, when the
+    caller has them already)."""
+    if config is None:
+        config = signal_config_for(draft.thread.site, draft.thread.film)
+    return decide(signal_context(draft), config)
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,13 @@
 from collections.abc import Iterable
 from functools import partial
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 
 from talkies.accounts.models import Site
+from talkies.lib.keyed_value import read_keyed_value
 
 from .models import SiteGeneration
-
-_SELECT_SQL: dict[str, str] = {}
 
 
 def site_generation(site_id: int) -> int:
@@ -19,16 +18,8 @@ def site_generation(site_id: int) -> int:
 
     Blocking: runs on the calling thread's database connection.
     """
-    if connection.vendor not in _SELECT_SQL:
-        q = connection.ops.quote_name
-        _SELECT_SQL[connection.vendor] = (
-            f"SELECT {q('value')} FROM {q(SiteGeneration._meta.db_table)} WHERE {q('site_id')} = %s"
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(_SELECT_SQL[connection.vendor], [site_id])
-        # fetchall: SQLite keeps a statement's snapshot open until it has stepped past the last row.
-        rows = cursor.fetchall()
-    return int(rows[0][0]) if rows else 0
+    value = read_keyed_value(SiteGeneration, "value", "site_id", site_id)
+    return int(value) if value is not None else 0
 
 
 def bump_sites(site_ids: Iterable[int]) -> None:
