@@ -1,8 +1,9 @@
 """Atom feeds of the conversation: one thread, one story's comments, a site's latest comments and stories.
 
 Feeds are read where the reader cannot choose what to reveal (a feed reader, a notification preview), so
-they carry no spoiler: inline `>!spoilers!<` are replaced by "[spoiler]" in the markdown source before it
-is rendered, and a comment its author marked as a spoiler is replaced by a notice. Only approved comments
+they carry no spoiler: inline spoilers are replaced by "[spoiler]" in the HTML the comment was rendered to
+when it was written (a feed never renders a body again: that is the write's work, done once), and a
+comment its author marked as a spoiler is replaced by a notice. Only approved comments
 of threads readers can see on the request's site are listed: a draft's thread, another site's thread or a
 removed comment is never in a feed.
 """
@@ -17,7 +18,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from talkies.accounts.models import Site
-from talkies.lib.markdown import render_markdown, strip_spoilers
+from talkies.lib.markdown import html_without_spoilers, render_markdown, strip_spoilers
 from talkies.stories.models import Story
 
 from .models import Comment, Thread
@@ -38,7 +39,7 @@ def feed_body(comment: Comment) -> str:
     """The comment as a feed shows it: sanitised HTML with every spoiler left out."""
     if comment.is_spoiler:
         return f"<p>{SPOILER_NOTICE}</p>"
-    return render_markdown(strip_spoilers(comment.body_source))
+    return html_without_spoilers(comment.body_html)
 
 
 def comment_link(comment: Comment) -> str:
@@ -161,7 +162,8 @@ class SiteStoriesFeed(Feed):
         return strip_spoilers(item.title)
 
     def item_description(self, item: Story) -> str:
-        return render_markdown(strip_spoilers(item.dek or item.body_source))
+        # The dek is one short line the editor wrote; the body was rendered once, when it was saved.
+        return render_markdown(strip_spoilers(item.dek)) if item.dek else html_without_spoilers(item.body_html)
 
     def item_link(self, item: Story) -> str:
         return item.get_absolute_url()

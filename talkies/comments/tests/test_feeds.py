@@ -61,6 +61,25 @@ def test_inline_spoilers_become_a_placeholder_and_spoiler_comments_a_notice(clie
     assert "So [spoiler] in the end" in summaries[1]
 
 
+def test_a_feed_shows_the_html_stored_at_write_time_and_renders_no_body_again(client, thread, reader, monkeypatch):
+    # A feed used to render every body again, so one hostile body (`[` x 10,000) cost each feed reader
+    # seconds. The body is rendered once, when it is written; the feed reads that.
+    comment = comment_create(thread=thread, author=reader, body="Plain words and >!the twist!< here")
+    Comment.objects.filter(pk=comment.pk).update(
+        body_html='<p>Stored words and <span class="spoiler" data-spoiler="">the twist</span> here</p>'
+    )
+
+    def no_rendering(source: str) -> str:
+        raise AssertionError("a feed rendered a comment body again")
+
+    monkeypatch.setattr("talkies.comments.feeds.render_markdown", no_rendering)
+    feed = client.get(f"/feeds/threads/{thread.pk}.atom")
+
+    [entry] = entries(feed)
+    assert "Stored words and [spoiler] here" in entry["summary"]
+    assert "the twist" not in feed.content.decode()
+
+
 def test_feeds_leave_out_removed_and_unapproved_comments(client, thread, reader):
     comment_create(thread=thread, author=reader, body="Shown")
     removed = comment_create(thread=thread, author=reader, body="Withdrawn words")

@@ -5,10 +5,12 @@ parsed tags and attributes instead.
 """
 
 import re
+import sys
 from html.parser import HTMLParser
 
 import pytest
 
+from talkies.lib import markdown
 from talkies.lib.markdown import ALLOWED_TAGS, contains_inline_spoiler, render_markdown, strip_spoilers
 
 SAFE_SCHEMES = {"http", "https", "mailto"}
@@ -229,3 +231,86 @@ def test_it_knows_when_a_body_contains_a_spoiler():
     assert contains_inline_spoiler("ends with >!a twist!<")
     assert not contains_inline_spoiler("ends with a twist")
     assert not contains_inline_spoiler(">!!<")  # an empty spoiler hides nothing
+
+
+# --- Hostile bodies cost work in proportion to their length ----------------------------------------------
+# Counted, not timed: the number of searches and token skips a render makes, at two sizes.
+
+
+def _str_find_calls(function, *args) -> int:
+    calls = 0
+
+    def count(frame, event, arg):
+        nonlocal calls
+        if event == "c_call" and getattr(arg, "__name__", "") == "find":
+            calls += 1
+
+    sys.setprofile(count)
+    try:
+        function(*args)
+    finally:
+        sys.setprofile(None)
+    return calls
+
+
+def _skip_token_calls(body: str) -> int:
+    parser = markdown._parser()
+    calls = 0
+    original = parser.inline.skipToken
+
+    def counting(state):
+        nonlocal calls
+        calls += 1
+        return original(state)
+
+    parser.inline.skipToken = counting  # type: ignore[method-assign]
+    try:
+        markdown.render_markdown(body)
+    finally:
+        del parser.inline.skipToken
+    return calls
+
+
+def test_spoiler_markers_that_never_close_are_not_each_searched_to_the_end():
+    # `>!(.+?)!<` searched from every `>!` to the end of the line: quadratic in the markers.
+    # One search per marker would be 1,500 to 3,000 here; a line's own searches (markdown-it's, one per
+    # line) are bounded by that line, so the multi-line body may make one per line.
+    for body, lines in ((">!" * 3000, 1), (">!a\n" * 1500, 1500), ("x >! y " * 1500, 1)):
+        assert _str_find_calls(markdown.render_markdown, body) < lines + 50, body[:12]
+        assert _str_find_calls(markdown.strip_spoilers, body) < 5000
+        assert _str_find_calls(markdown.contains_inline_spoiler, body) < 5000
+
+
+@pytest.mark.parametrize("unit", ["[", "![", "[a", "[]("])
+def test_link_labels_that_never_close_cost_linear_work(unit):
+    small, large = _skip_token_calls(unit * 1000), _skip_token_calls(unit * 4000)
+    assert large <= 5 * small, f"{unit!r}: {small} token skips for 1,000, {large} for 4,000"
+
+
+def test_brackets_nested_in_a_link_still_make_a_link_up_to_the_bound():
+    nested = "[" * (markdown.MAX_LINK_LABEL_NESTING - 1) + "deep" + "]" * (markdown.MAX_LINK_LABEL_NESTING - 1)
+    assert '<a href="https://example.com/"' in markdown.render_markdown("[a [b] c](https://example.com/)")
+    assert '<a href="https://example.com/"' in markdown.render_markdown(f"[{nested}](https://example.com/)")
+    too_deep = "[" * markdown.MAX_LINK_LABEL_NESTING + "deep" + "]" * markdown.MAX_LINK_LABEL_NESTING
+    assert "<a " not in markdown.render_markdown(f"[{too_deep}](https://example.com/)")
+
+
+@pytest.mark.parametrize(
+    ("source", "stripped"),
+    [
+        ("a >!b!< c >!d!< e", "a [spoiler] c [spoiler] e"),
+        ("no >!close here", "no >!close here"),
+        (">!!< is empty, >!this!< is not", ">!!< is empty, [spoiler] is not"),
+        (">!across\nlines!<", ">!across\nlines!<"),
+        ("line one >!x!<\nline two >!y!<", "line one [spoiler]\nline two [spoiler]"),
+    ],
+)
+def test_strip_spoilers_follows_the_rule_rendering_uses(source, stripped):
+    assert markdown.strip_spoilers(source) == stripped
+    assert markdown.contains_inline_spoiler(source) == (source != stripped)
+    assert ('class="spoiler"' in markdown.render_markdown(source)) == (source != stripped)
+
+
+def test_html_without_spoilers_replaces_each_rendered_spoiler():
+    html = markdown.render_markdown("So >!Winston **betrays** her!< and >!then!< fin")
+    assert markdown.html_without_spoilers(html) == "<p>So [spoiler] and [spoiler] fin</p>\n"

@@ -14,10 +14,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from talkies.lib.markdown import strip_spoilers
 from talkies.moderation.words import fold
 
-# Spoiler markup (>!hidden!<) is already hidden from readers; the signals judge what is shown.
-_SPOILER_MARKUP = re.compile(r">!.*?!<", re.DOTALL)
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?;…])[\"')\]]*\s+|\n+|\s[-–—]\s")
 # A word may carry the symbols of l33t and masking inside it ("sh!t", "f*ck", "a$$"); symbols around it
@@ -109,8 +108,9 @@ def keyset(spaced: str) -> frozenset[str]:
 
 
 def visible_text(text: str) -> str:
-    """The text a reader sees at once: spoiler markup removed."""
-    return _SPOILER_MARKUP.sub(" ", text)
+    """The text a reader sees at once: spoiler markup removed, by the rule the page renders it with (a
+    `>!` that never closes on its line hides nothing, so it is judged as shown)."""
+    return strip_spoilers(text, placeholder=" ")
 
 
 def without_urls(text: str) -> str:

@@ -1,7 +1,6 @@
 """Template helpers for the standalone pages: scores on the site's scale, derived film facts, spoilers."""
 
 import datetime
-import re
 
 from django import template
 from django.template.backends.utils import csrf_input
@@ -13,7 +12,7 @@ from django.utils.safestring import SafeData, SafeString, mark_safe
 from talkies.catalogue.models import Film, ReleaseDate
 from talkies.catalogue.status import FilmStatus, film_release_date
 from talkies.catalogue.status import film_status as derive_film_status
-from talkies.lib.markdown import strip_spoilers
+from talkies.lib.markdown import SPOILER_HTML, strip_spoilers
 from talkies.lib.scoring import AudienceScore
 from talkies.ratings.models import LIKED_THRESHOLD, RATING_MAX, RATING_MIN
 from talkies.web import display
@@ -101,9 +100,6 @@ def film_status(film: Film, region: str) -> FilmStatus:
     return derive_film_status(film, region, timezone.localdate())
 
 
-# The exact markup talkies.lib.markdown emits for `>!text!<` after nh3 has sanitised it. Spoilers never
-# nest (the markdown pattern is not greedy), so the first closing </span> ends the spoiler.
-_SPOILER = re.compile(r'<span class="spoiler" data-spoiler="">(.*?)</span>', re.DOTALL)
 _SPOILER_WITH_CONTROL = (
     '<span class="spoiler" data-spoiler="">'
     '<label class="spoiler-reveal" title="Show or hide the spoiler">'
@@ -123,7 +119,7 @@ def with_spoiler_controls(html: str) -> SafeString:
     """
     if not isinstance(html, SafeData):
         return conditional_escape(html)
-    return mark_safe(_SPOILER.sub(_SPOILER_WITH_CONTROL, str(html)))
+    return mark_safe(SPOILER_HTML.sub(_SPOILER_WITH_CONTROL, str(html)))
 
 
 @register.filter
