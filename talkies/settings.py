@@ -265,6 +265,10 @@ EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
 # How long the token an embed gets from the sign-in popup or SSO works before the reader signs in again.
 EMBED_TOKEN_MAX_AGE_SECONDS = envint("EMBED_TOKEN_MAX_AGE_SECONDS", 10 * 60)
 
+# --- Idempotency-Key on API writes (talkies/lib/idempotency.py, docs/api.md) ------------------------
+# How long the answer to a write sent with an Idempotency-Key is kept for the client's retries.
+IDEMPOTENCY_KEY_HOURS = envint("IDEMPOTENCY_KEY_HOURS", 24)
+
 # --- Rate limits on public writes ------------------------------------------------------------------
 # Each is "count/period" limits, comma-separated (period s, m, h or d, optionally with a multiplier such
 # as 10m); an empty value turns that limit off. Counted in the cache RATELIMIT_USE_CACHE names (above), so

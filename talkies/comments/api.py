@@ -15,6 +15,7 @@ from talkies.accounts.requests import SignedInRequest, SiteRequest
 from talkies.lib.api import READ_ERRORS, WRITE_ERRORS, api_field_names, get_or_404
 from talkies.lib.errors import NotFound, PermissionDenied, ServiceError
 from talkies.lib.guests import new_guest_token
+from talkies.lib.idempotency import idempotent
 from talkies.lib.ratelimit import enforce_rate_limit
 from talkies.ratings.selectors import ratings_by_users
 from talkies.stories.api import get_story_for_site
@@ -162,6 +163,7 @@ def get_counts(request: SiteRequest, query: Query[CountsQuery]) -> dict[str, Any
 
 
 @router.post("/threads/{thread_id}/close", response={200: ThreadOut, **WRITE_ERRORS}, auth=moderator_auth)
+@idempotent
 def close_thread(request: SignedInRequest, thread_id: int, payload: CloseIn) -> Thread:
     """Close a thread to new comments (it stays readable), or reopen it: the site's editors and moderators."""
     thread = get_thread_for_site(current_site(request), thread_id)
@@ -214,6 +216,7 @@ def get_comment_context(
 
 
 @router.post("/comments/{comment_id}/feature", response={200: CommentOut, **WRITE_ERRORS}, auth=moderator_auth)
+@idempotent
 def feature_comment(request: SignedInRequest, comment_id: int, payload: FeatureIn) -> CommentRead:
     """Feature a comment above its thread, or stop featuring it: the site's editors and moderators."""
     comment = get_comment_for_site(current_site(request), comment_id)
@@ -222,6 +225,7 @@ def feature_comment(request: SignedInRequest, comment_id: int, payload: FeatureI
 
 
 @router.post("/threads/{thread_id}/comments", response={201: CommentOut, **WRITE_ERRORS}, auth=comment_auth)
+@idempotent
 def post_comment(request: SiteRequest, thread_id: int, payload: CommentIn) -> Status:
     """Post a top-level comment, or a reply with `parent_id`."""
     site = current_site(request)
@@ -247,6 +251,7 @@ def post_comment(request: SiteRequest, thread_id: int, payload: CommentIn) -> St
 
 
 @router.patch("/comments/{comment_id}", response={200: CommentOut, **WRITE_ERRORS}, auth=comment_auth)
+@idempotent
 def edit_comment(
     request: SiteRequest, comment_id: int, payload: CommentEditIn, guest_token: GuestTokenHeader = None
 ) -> CommentRead:
@@ -258,6 +263,7 @@ def edit_comment(
 
 
 @router.delete("/comments/{comment_id}", response={200: CommentOut, **WRITE_ERRORS}, auth=comment_auth)
+@idempotent
 def remove_comment(request: SiteRequest, comment_id: int, guest_token: GuestTokenHeader = None) -> CommentRead:
     """Remove your comment. Its replies stay, under a placeholder. (A guest sends their token in a header.)"""
     comment = get_comment_for_site(current_site(request), comment_id)
@@ -277,6 +283,7 @@ class VoteResult:
 
 
 @router.post("/comments/{comment_id}/vote", response={200: VoteOut, **WRITE_ERRORS}, auth=vote_auth)
+@idempotent
 def vote_on_comment(
     request: SiteRequest, comment_id: int, payload: VoteIn, guest_token: GuestTokenHeader = None
 ) -> VoteResult:
@@ -295,6 +302,7 @@ def vote_on_comment(
 
 
 @router.post("/guest-token", response={201: GuestTokenOut, **WRITE_ERRORS})
+@idempotent
 def issue_guest_token(request: SiteRequest) -> Status:
     """A new guest identity, on a site that takes guest comments. Send it with the guest's every write.
 

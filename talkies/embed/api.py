@@ -17,6 +17,7 @@ from talkies.accounts.requests import SiteRequest
 from talkies.comments.models import Comment
 from talkies.lib.api import READ_ERRORS, WRITE_ERRORS, PageQuery, paginate
 from talkies.lib.errors import PermissionDenied, Unauthorized
+from talkies.lib.idempotency import idempotent
 from talkies.lib.ratelimit import enforce_rate_limit
 
 from .api_keys import api_key_authenticate
@@ -135,6 +136,7 @@ def get_page_thread(request: SiteRequest, query: Query[PageThreadQuery]) -> Stat
 
 
 @router.post("/embed/threads", response={200: PageThreadOut, 201: PageThreadOut, **WRITE_ERRORS})
+@idempotent
 def post_page_thread(request: SiteRequest, payload: PageThreadIn) -> Status:
     """As GET, with a JSON body; with an Api-Key it always opens the thread and sets its film."""
     return resolve(request, payload)
@@ -157,6 +159,7 @@ def get_embed_session(request: SiteRequest) -> EmbedSession:
 
 
 @router.post("/embed/sso", response={200: ReaderTokenOut, **WRITE_ERRORS})
+@idempotent
 def exchange_sso(request: SiteRequest, payload: SsoIn) -> ReaderToken:
     """Trade the host site's signed user for a reader token, for the page origin that asks."""
     site = current_site(request)

@@ -22,8 +22,9 @@ from talkies.accounts.models import Site
 
 from .policy import is_allowed_origin
 
+# Idempotency-Key: what every embed write carries (talkies/lib/idempotency.py).
 # Last-Event-ID: what EventSource sends when it reconnects to a live stream, in case a browser preflights it.
-ALLOWED_HEADERS = "Authorization, Content-Type, X-Talkies-Guest-Token, Last-Event-ID"
+ALLOWED_HEADERS = "Authorization, Content-Type, X-Talkies-Guest-Token, Idempotency-Key, Last-Event-ID"
 EXPOSED_HEADERS = "Retry-After"
 PREFLIGHT_MAX_AGE = "600"
 

@@ -19,6 +19,7 @@ from talkies.comments.api import get_comment_for_site, get_thread_for_site
 from talkies.comments.api_auth import GuestTokenHeader, ReaderOrGuest, writer
 from talkies.lib.api import READ_ERRORS, WRITE_ERRORS, get_or_404
 from talkies.lib.errors import PermissionDenied
+from talkies.lib.idempotency import idempotent
 from talkies.lib.ratelimit import enforce_rate_limit
 
 from .models import AuditEntry, AuthorStanding
@@ -115,6 +116,7 @@ def get_queue_item(request: HttpRequest, comment_id: int) -> QueueItemOut:
 
 
 @router.post("/moderation/comments/{comment_id}", response={200: ModeratedCommentOut, **WRITE_ERRORS})
+@idempotent
 def act_on_comment(request: HttpRequest, comment_id: int, payload: CommentActionIn) -> Any:
     """Approve, reject (with a reason the author sees), remove, restore, feature or unfeature, mark or
     unmark as a spoiler, or move its >!spoiler!< markers (edit_spoilers, with body)."""
@@ -126,6 +128,7 @@ def act_on_comment(request: HttpRequest, comment_id: int, payload: CommentAction
 
 
 @router.post("/moderation/comments", response={200: BulkOut, **WRITE_ERRORS})
+@idempotent
 def act_on_comments(request: HttpRequest, payload: BulkActionIn) -> Any:
     """The same action on up to 100 comments. Each is done or fails on its own; `failed` says why."""
     moderator = moderator_of(request)
@@ -142,6 +145,7 @@ def act_on_comments(request: HttpRequest, payload: BulkActionIn) -> Any:
 
 
 @router.post("/moderation/authors", response={200: StandingOut, **WRITE_ERRORS})
+@idempotent
 def act_on_author(request: HttpRequest, payload: AuthorActionIn) -> AuthorStanding:
     """Ban (site-wide) or unban, suspend until a time, shadow-ban, always pre-moderate, or trust an author:
     an account by user_id, or a guest by guest_key."""
@@ -179,6 +183,7 @@ def author_audit(request: HttpRequest, user_id: int) -> list[AuditEntry]:
 
 
 @router.post("/comments/{comment_id}/report", response={200: ReportedOut, **WRITE_ERRORS}, auth=report_auth)
+@idempotent
 def report_comment(
     request: SiteRequest, comment_id: int, payload: ReportIn, guest_token: GuestTokenHeader = None
 ) -> dict[str, Any]:
@@ -194,6 +199,7 @@ def report_comment(
 @router.post(
     "/threads/{thread_id}/spoiler-check", response={200: SpoilerCheckOut, **WRITE_ERRORS}, auth=spoiler_check_auth
 )
+@idempotent
 def check_for_spoilers(request: SiteRequest, thread_id: int, payload: SpoilerCheckIn) -> dict[str, Any]:
     """Before posting: does this text look like a spoiler for the thread's film? Nothing is saved. The
     embed and the site's form ask it, and suggest the spoiler tag when the answer is yes."""

@@ -13,6 +13,7 @@ from talkies.accounts.requests import SignedInRequest, SiteRequest
 from talkies.catalogue.models import Film
 from talkies.catalogue.selectors import film_by_slug
 from talkies.lib.api import READ_ERRORS, WRITE_ERRORS
+from talkies.lib.idempotency import idempotent
 from talkies.lib.ratelimit import actor_key, enforce_rate_limit
 from talkies.lib.scoring import AudienceScore
 
@@ -46,6 +47,7 @@ def get_my_rating(request: SiteRequest, slug: str) -> Rating | None:
 
 
 @router.put("/films/{slug}/rating", response={200: RatingChangeOut, **WRITE_ERRORS}, auth=rating_auth)
+@idempotent
 def put_my_rating(request: SignedInRequest, slug: str, payload: RatingIn) -> RatingChange:
     """Rate the film, or change your rating: {"value": 3.5, "scale": 5} is stored as 7/10."""
     site = current_site(request)
@@ -57,6 +59,7 @@ def put_my_rating(request: SignedInRequest, slug: str, payload: RatingIn) -> Rat
 
 
 @router.delete("/films/{slug}/rating", response={200: RatingChangeOut, **WRITE_ERRORS}, auth=rating_auth)
+@idempotent
 def delete_my_rating(request: SignedInRequest, slug: str) -> RatingChange:
     """Withdraw your rating. Succeeds when there was none, so a retried request is harmless."""
     site = current_site(request)

@@ -55,6 +55,20 @@ def test_a_preflight_from_an_allowed_origin_lists_methods_and_headers(embedded, 
     assert "Access-Control-Allow-Credentials" not in response
 
 
+def test_a_preflight_allows_the_idempotency_key_every_embed_write_sends(embedded, thread, client):
+    response = client.options(
+        "/api/v1/guest-token?site=reelnews",
+        headers={
+            "Origin": ORIGIN,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "idempotency-key",
+        },
+    )
+
+    assert response.status_code == 204
+    assert "Idempotency-Key" in [h.strip() for h in response["Access-Control-Allow-Headers"].split(",")]
+
+
 @pytest.mark.parametrize(
     ("origin", "method"),
     [("https://evil.example", "POST"), (ORIGIN, "DELETE")],  # unknown origin; method the endpoint lacks

@@ -1,7 +1,7 @@
 // @ts-check
 // Writing: one composer serves new comments, replies and edits.
 
-import { ApiError, messageOf } from "./api.js";
+import { ApiError, actionKeys, messageOf } from "./api.js";
 import { ensureWriter } from "./auth.js";
 import { button, el } from "./dom.js";
 
@@ -58,6 +58,8 @@ export function composer(ctx, { parent = null, editing = null, onDone }) {
   // away; if so the reader chooses, in `notice`, to tag it or post it as it is. `asked` is the text last
   // answered for (or chosen about), so pressing Post again, or a choice, posts without asking again.
   let asked = "";
+  // The same text posted again (after a failure that left the reader unsure) is the same action.
+  const keys = actionKeys();
   const notice = el("div", { className: "notice", role: "status", tabIndex: -1 });
   /** @param {boolean} mark */
   const choose = (mark) => {
@@ -76,7 +78,8 @@ export function composer(ctx, { parent = null, editing = null, onDone }) {
       /** @type {Comment} */
       let saved;
       if (editing) {
-        saved = await request(`/comments/${editing.id}`, { method: "PATCH", body: { body: text, is_spoiler: spoiler.checked }, write: true });
+        const change = { body: text, is_spoiler: spoiler.checked };
+        saved = await request(`/comments/${editing.id}`, { method: "PATCH", body: change, write: true, key: keys.keyFor(JSON.stringify(change)) });
       } else {
         // The identity comes first: a sign-in popup must open while the click still counts as the reader's.
         await ensureWriter(ctx);
@@ -104,13 +107,16 @@ export function composer(ctx, { parent = null, editing = null, onDone }) {
             return;
           }
         }
+        const comment = { body: text, is_spoiler: spoiler.checked, parent_id: parent ? parent.id : null, ...guest };
         saved = await request(`/threads/${state.thread.id}/comments`, {
           method: "POST",
-          body: { body: text, is_spoiler: spoiler.checked, parent_id: parent ? parent.id : null, ...guest },
+          body: comment,
           write: true,
+          key: keys.keyFor(JSON.stringify(comment)),
         });
         auth.remember(saved.id);
       }
+      keys.done();
       saved.source = text; // the API never returns markdown: keep it for an edit
       // The thread's own composer stays for the next comment, which is not a spoiler until it says so.
       body.value = "";

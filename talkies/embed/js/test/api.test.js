@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { ApiError, apiError, createRequest, messageOf, POPUP_BLOCKED } from "../src/api.js";
+import { ApiError, actionKeys, apiError, createRequest, messageOf, POPUP_BLOCKED, WRITE_RETRIES } from "../src/api.js";
 
 test("a refusal carries the server's sentence and the field it names", () => {
   const error = apiError(400, "Bad Request", { error: "Write something first.", field: "body" });
@@ -75,12 +75,66 @@ test("a personal read carries the reader's token, else the guest's, else nothing
 test("a write carries the reader's bearer token, else the guest's token, and its body as JSON", async () => {
   const calls = fakeFetch(200, {});
   const reader = createRequest({ api: "https://t.test/api/v1", site: "s", auth: fakeAuth({ reader: { token: "R" }, guest: { token: "G" } }) });
-  await reader("/comments/1/vote", { method: "POST", body: { value: 1 }, write: true });
-  assert.deepEqual(calls[0].headers, { "Content-Type": "application/json", Authorization: "Bearer R" });
+  await reader("/comments/1/vote", { method: "POST", body: { value: 1 }, write: true, key: "k1" });
+  assert.deepEqual(calls[0].headers, { "Content-Type": "application/json", Authorization: "Bearer R", "Idempotency-Key": "k1" });
   assert.equal(calls[0].body, '{"value":1}');
   const guest = createRequest({ api: "https://t.test/api/v1", site: "s", auth: fakeAuth({ guest: { token: "G" } }) });
-  await guest("/comments/1", { method: "DELETE", write: true });
-  assert.deepEqual(calls[1].headers, { "X-Talkies-Guest-Token": "G" });
+  await guest("/comments/1", { method: "DELETE", write: true, key: "k2" });
+  assert.deepEqual(calls[1].headers, { "X-Talkies-Guest-Token": "G", "Idempotency-Key": "k2" });
+});
+
+test("every write carries an Idempotency-Key of its own, reads none", async () => {
+  const calls = fakeFetch(200, {});
+  const request = createRequest({ api: "https://t.test/api/v1", site: "s", auth: fakeAuth() });
+  await request("/guest-token", { method: "POST" });
+  await request("/guest-token", { method: "POST" });
+  await request("/threads/3");
+  const [first, second, read] = calls.map((call) => call.headers["Idempotency-Key"]);
+  assert.match(first, /^[0-9a-f-]{32,36}$/);
+  assert.notEqual(first, second);
+  assert.equal(read, undefined);
+});
+
+test("a write whose answer never came is sent again with the same key, a few times at most", async () => {
+  const keys = [];
+  let failures = WRITE_RETRIES;
+  globalThis.fetch = async (url, init) => {
+    keys.push(init.headers["Idempotency-Key"]);
+    if (failures-- > 0) {
+      throw new TypeError("Failed to fetch");
+    }
+    return { ok: true, status: 201, statusText: "Created", json: async () => ({ id: 7 }) };
+  };
+  const request = createRequest({ api: "https://t.test/api/v1", site: "s", auth: fakeAuth({ reader: { token: "R" } }) });
+  assert.deepEqual(await request("/threads/3/comments", { method: "POST", body: { body: "Hi" }, write: true }), { id: 7 });
+  assert.equal(keys.length, WRITE_RETRIES + 1);
+  assert.equal(new Set(keys).size, 1);
+
+  globalThis.fetch = async () => {
+    throw new TypeError("Failed to fetch");
+  };
+  await assert.rejects(request("/threads/3/comments", { method: "POST", body: { body: "Hi" }, write: true }), TypeError);
+});
+
+test("a read that gets no answer is not sent again", async () => {
+  let calls = 0;
+  globalThis.fetch = async () => {
+    calls++;
+    throw new TypeError("Failed to fetch");
+  };
+  const request = createRequest({ api: "https://t.test/api/v1", site: "s", auth: fakeAuth() });
+  await assert.rejects(request("/threads/3"), TypeError);
+  assert.equal(calls, 1);
+});
+
+test("the same action keeps its key until it is done; another action gets a new one", () => {
+  const keys = actionKeys();
+  const first = keys.keyFor('{"body":"Loved it"}');
+  assert.equal(keys.keyFor('{"body":"Loved it"}'), first, "pressing Post again after a failure");
+  const edited = keys.keyFor('{"body":"Loved it!"}');
+  assert.notEqual(edited, first);
+  keys.done();
+  assert.notEqual(keys.keyFor('{"body":"Loved it!"}'), edited, "the same words posted again after success");
 });
 
 test("a refused write throws the mapped error; a 401 on a reader's write signs them out", async () => {
