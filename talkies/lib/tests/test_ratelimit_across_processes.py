@@ -1,9 +1,11 @@
 """Rate limits hold across worker processes in the default setup: SQLite, no Redis.
 
-Starts the real server (`talkies serve --workers 2`) on a throwaway, migrated SQLite database with a limit of
-5 comments a minute per account, and posts 12 comments as one account, each over a new connection so that
-both workers answer. Counted per process, as they once were, 10 would get through; counted in the database,
-exactly 5 do. A second test races processes incrementing one counter, which must add up exactly.
+Starts the real server (`talkies serve --workers 2`) on a throwaway, migrated SQLite database with small
+limits, set through their environment variables, on every public write: comments, votes, ratings, guest
+tokens, registrations, verification emails and sign-in. Each is tried past its limit, every attempt over a
+new connection so that both workers answer. Counted per process, as they once were, twice the limit would
+get through; counted in the database, exactly the limit does. A last test races processes incrementing
+one counter, which must add up exactly.
 """
 
 import http.client
@@ -12,27 +14,53 @@ import os
 import subprocess
 import sys
 import time
+import urllib.parse
 import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
-LIMIT, ATTEMPTS = 5, 12
+# Hourly limits: a window's end falls at most once in a run, so wait_for_a_fresh_window seldom sleeps.
+COMMENTS, LIMIT = 5, 3
+PASSWORD = "x"  # the seeded accounts' password
+NEW_PASSWORD = "a long passphrase for reel news"  # passes the validators, for registrations
 CSRF = "a" * 32  # any 32-character token works as long as the cookie and the header agree
+ADDRESS = "127.0.0.1"  # where every request comes from, so the per-address limits' key
 
 SETUP = """
-import json
+import datetime, json
 from django.test import Client
 from talkies.accounts.models import Site, User
+from talkies.catalogue.models import Film, ReleaseDate
 from talkies.comments.models import Thread
+from talkies.comments.services import comment_create
 
-site = Site.objects.create(slug="reelnews", name="Reel News")
+site = Site.objects.create(slug="reelnews", name="Reel News", region="US", allow_guest_comments=True)
 thread = Thread.objects.create(site=site, key="page:limits", title="Posting limits")
-reader = User.objects.create_user(username="reader", password="x")
-client = Client()
-client.force_login(reader)
-print(json.dumps({"thread": thread.pk, "user": reader.pk, "session": client.cookies["sessionid"].value}))
+film = Film.objects.create(title="Ballerina", slug="ballerina")
+ReleaseDate.objects.create(film=film, region="US", kind=ReleaseDate.Kind.THEATRICAL, date=datetime.date(2025, 6, 6))
+reader = User.objects.create_user(username="reader", password="x", email="reader@example.com")
+other = User.objects.create_user(username="other", password="x")
+unverified = User.objects.create_user(username="unverified", password="x", email="unverified@example.com")
+voted_on = comment_create(thread=thread, author=other, body="Vote on me")
+
+def session(user):
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+print(json.dumps({
+    "thread": thread.pk, "comment": voted_on.pk, "film": film.slug, "user": reader.pk,
+    "unverified": unverified.pk, "session": session(reader), "unverified_session": session(unverified),
+}))
+"""
+# The verification emails queued for the unverified account (talkies.tasks' queue).
+EMAILS_QUEUED = """
+from talkies.tasks.models import Task
+print(sum("unverified@example.com" in task.args.get("to", []) for task in Task.objects.all()))
 """
 
 
@@ -69,8 +97,20 @@ def deployment(tmp_path_factory) -> tuple[Path, dict[str, str]]:
         DJANGO_SETTINGS_MODULE="talkies.settings",
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
         LOG_LEVEL="WARNING",
-        RATE_LIMIT_COMMENTS_PER_ACCOUNT=f"{LIMIT}/m",
-        RATE_LIMIT_COMMENTS_PER_IP="",  # every request comes from 127.0.0.1: only the account's limit counts
+        # Every request comes from 127.0.0.1: where a limit is per account, the address's is off, so that
+        # only the account's counts; guest tokens and registrations are limited per address only.
+        RATE_LIMIT_COMMENTS_PER_ACCOUNT=f"{COMMENTS}/h",
+        RATE_LIMIT_COMMENTS_PER_IP="",
+        RATE_LIMIT_VOTES_PER_ACCOUNT=f"{LIMIT}/h",
+        RATE_LIMIT_VOTES_PER_IP="",
+        RATE_LIMIT_RATINGS_PER_ACCOUNT=f"{LIMIT}/h",
+        RATE_LIMIT_RATINGS_PER_IP="",
+        RATE_LIMIT_GUEST_TOKENS_PER_IP=f"{LIMIT}/h",
+        RATE_LIMIT_REGISTRATIONS_PER_IP=f"{LIMIT}/h",
+        RATE_LIMIT_VERIFICATION_EMAILS_PER_ACCOUNT=f"{LIMIT}/h",
+        RATE_LIMIT_VERIFICATION_EMAILS_PER_IP="",
+        RATE_LIMIT_LOGINS_PER_ACCOUNT=f"{LIMIT}/h",
+        RATE_LIMIT_LOGINS_PER_IP="",
     )
     talkies(env, "migrate", "--no-input")
     return data_dir, env
@@ -117,16 +157,23 @@ def server(deployment):
 
 
 def request(
-    port: int, method: str, path: str, *, session: str = "", body: dict | None = None
+    port: int, method: str, path: str, *, session: str = "", body: dict | None = None, form: dict | None = None
 ) -> tuple[int, str] | None:
-    """One request on a new connection: its status and Retry-After header ("" if none), or None while nothing
-    listens."""
+    """One request on a new connection, with a JSON `body` or a page's `form`: its status and Retry-After
+    header ("" if none), or None while nothing listens. Writes carry a CSRF token, for the pages' forms and
+    for the API's session writes alike."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    headers = {"Content-Type": "application/json", "Referer": f"http://127.0.0.1:{port}/"}
-    if session:
-        headers.update(Cookie=f"sessionid={session}; csrftoken={CSRF}", **{"X-CSRFToken": CSRF})
+    headers = {"Referer": f"http://127.0.0.1:{port}/", "X-CSRFToken": CSRF}
+    cookies = [f"csrftoken={CSRF}"] + ([f"sessionid={session}"] if session else [])
+    headers["Cookie"] = "; ".join(cookies)
+    if form is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        data: str | None = urllib.parse.urlencode(form)
+    else:
+        headers["Content-Type"] = "application/json"
+        data = json.dumps(body or {}) if method != "GET" else None
     try:
-        connection.request(method, path, body=json.dumps(body or {}) if method != "GET" else None, headers=headers)
+        connection.request(method, path, body=data, headers=headers)
         response = connection.getresponse()
         response.read()
         return response.status, response.headers.get("Retry-After", "")
@@ -136,35 +183,128 @@ def request(
         connection.close()
 
 
-def wait_for_a_fresh_window(user_id: int, period: int = 60, needed: float = 20) -> None:
-    """Sleep past the end of the account's window if fewer than `needed` seconds of it are left.
+def wait_for_a_fresh_window(key: str, period: int = 3600, needed: float = 20) -> None:
+    """Sleep past the end of the key's window if fewer than `needed` seconds of it are left.
 
-    django-ratelimit's windows are fixed, with an end that depends on the key; 12 posts that straddled one
-    end would be counted in two windows and rightly let more than 5 through. This is its window arithmetic
-    (django_ratelimit.core._get_window) for the key enforce_rate_limit gives the account.
+    django-ratelimit's windows are fixed, with an end that depends on the key; attempts that straddled one
+    end would be counted in two windows and rightly let more than the limit through. This is its window
+    arithmetic (django_ratelimit.core._get_window) for the key enforce_rate_limit counts under: "user:12"
+    for an account, "login:<name>" for sign-in attempts, the address for the per-address limits.
     """
     now = time.time()
-    end = int(now) - int(now) % period + zlib.crc32(f"user:{user_id}".encode()) % period
+    end = int(now) - int(now) % period + zlib.crc32(key.encode()) % period
     if end < now:
         end += period
     if end - now < needed:
         time.sleep(end - now + 1)
 
 
-def test_the_documented_limit_holds_across_two_worker_processes(server):
-    port, seeded = server
-    wait_for_a_fresh_window(seeded["user"])
-    path = f"/api/v1/threads/{seeded['thread']}/comments"
+@dataclass(frozen=True)
+class Limit:
+    """One limit: what an attempt is, what it answers when let through, and the key it is counted under."""
 
-    answers = [
-        request(port, "POST", path, session=seeded["session"], body={"body": f"Comment {n}"}) for n in range(ATTEMPTS)
-    ]
+    limit: int
+    accepted: int
+    key: Callable[[dict], str]
+    attempt: Callable[[int, dict, int], tuple[int, str] | None]  # (port, seeded, n) -> request()'s answer
+    # The registration page's 429 says when to try again in its text only, not in a Retry-After header.
+    says_retry_after: bool = True
+
+
+LIMITS = {
+    "comments": Limit(
+        COMMENTS,
+        201,
+        lambda seeded: f"user:{seeded['user']}",
+        lambda port, seeded, n: request(
+            port,
+            "POST",
+            f"/api/v1/threads/{seeded['thread']}/comments",
+            session=seeded["session"],
+            body={"body": f"Comment {n}"},
+        ),
+    ),
+    "votes": Limit(
+        LIMIT,
+        200,
+        lambda seeded: f"user:{seeded['user']}",
+        lambda port, seeded, n: request(
+            port,
+            "POST",
+            f"/api/v1/comments/{seeded['comment']}/vote",
+            session=seeded["session"],
+            body={"value": 1 - 2 * (n % 2)},
+        ),
+    ),
+    "ratings": Limit(
+        LIMIT,
+        200,
+        lambda seeded: f"user:{seeded['user']}",
+        lambda port, seeded, n: request(
+            port, "PUT", f"/api/v1/films/{seeded['film']}/rating", session=seeded["session"], body={"value": 1 + n}
+        ),
+    ),
+    "guest tokens": Limit(
+        LIMIT, 201, lambda seeded: ADDRESS, lambda port, seeded, n: request(port, "POST", "/api/v1/guest-token")
+    ),
+    "registrations": Limit(
+        LIMIT,
+        302,
+        lambda seeded: ADDRESS,
+        says_retry_after=False,
+        attempt=lambda port, seeded, n: request(
+            port,
+            "POST",
+            "/accounts/register/",
+            form={
+                "username": f"new{n}",
+                "email": f"new{n}@example.com",
+                "password1": NEW_PASSWORD,
+                "password2": NEW_PASSWORD,
+            },
+        ),
+    ),
+    "sign-in": Limit(
+        LIMIT,
+        302,
+        lambda seeded: "login:reader",
+        lambda port, seeded, n: request(
+            port, "POST", "/accounts/login/", form={"username": "reader", "password": PASSWORD}
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", LIMITS)
+def test_each_limit_holds_exactly_across_two_worker_processes(server, name):
+    port, seeded = server
+    limit = LIMITS[name]
+    wait_for_a_fresh_window(limit.key(seeded))
+    attempts = limit.limit + 3
+
+    answers = [limit.attempt(port, seeded, n) for n in range(attempts)]
 
     assert None not in answers
     statuses = [status for status, _ in answers]  # type: ignore[misc]
-    assert statuses == [201] * LIMIT + [429] * (ATTEMPTS - LIMIT)
-    assert all(1 <= int(retry_after) <= 60 for _, retry_after in answers[LIMIT:])  # type: ignore[misc]
-    print(f"{statuses.count(201)} accepted, {statuses.count(429)} refused with Retry-After")
+    assert statuses == [limit.accepted] * limit.limit + [429] * (attempts - limit.limit)
+    if limit.says_retry_after:
+        assert all(1 <= int(retry_after) <= 3600 for _, retry_after in answers[limit.limit :])  # type: ignore[misc]
+
+
+def test_the_verification_email_limit_holds_exactly_across_two_worker_processes(server, deployment):
+    """A refused resend is answered like a sent one (back to the settings page, with a message), so what
+    counts is the number of emails queued."""
+    port, seeded = server
+    _, env = deployment
+    wait_for_a_fresh_window(f"user:{seeded['unverified']}")
+
+    answers = [
+        request(port, "POST", "/accounts/verify/resend/", session=seeded["unverified_session"], form={})
+        for _ in range(LIMIT + 3)
+    ]
+
+    assert [answer[0] if answer else None for answer in answers] == [302] * (LIMIT + 3)
+    assert int(talkies(env, "shell", "-c", EMAILS_QUEUED).strip().splitlines()[-1]) == LIMIT
 
 
 def test_increments_from_racing_processes_add_up_exactly(deployment):
