@@ -35,6 +35,8 @@ from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from ninja.decorators import decorate_view
+from ninja.operation import Operation
+from ninja.utils import contribute_operation_callback
 
 from .guests import GUEST_TOKEN_HEADER, guest_key_from_cookie
 from .ratelimit import client_ip
@@ -48,6 +50,15 @@ TABLE = "talkies_idempotency_keys"
 MARK = "talkies_idempotent"
 # How often, at most, one process deletes expired keys.
 PURGE_EVERY_SECONDS = 300
+
+OPENAPI_PARAMETER = {
+    "in": "header",
+    "name": HEADER,
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+    "description": "A new key (a UUID) per write, sent again with its retries: a retry is answered with the "
+    "first result instead of being done twice. Kept 24 hours, per actor. See docs/api.md.",
+}
 
 ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 Run = Callable[..., HttpResponseBase]
@@ -74,7 +85,15 @@ def idempotent(view: ViewT) -> ViewT:
     Put it under `@router.post(...)`: it wraps the operation's whole run (authentication, input, the view and
     the serialised answer), so what is stored is exactly the bytes the client was sent.
     """
+    contribute_operation_callback(view, document_header)
     return decorate_view(answer_once)(view)
+
+
+def document_header(operation: Operation) -> None:
+    """List the optional header among the operation's parameters in the OpenAPI schema."""
+    extra = dict(operation.openapi_extra or {})
+    extra["parameters"] = [*extra.get("parameters", []), OPENAPI_PARAMETER]
+    operation.openapi_extra = extra
 
 
 def answer_once(run: Run) -> Run:

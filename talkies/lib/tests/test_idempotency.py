@@ -56,6 +56,18 @@ def test_every_write_route_of_the_api_honours_the_key():
     assert [name for name, operation in writes if not is_idempotent(operation.run)] == []
 
 
+def test_the_openapi_schema_lists_the_header_on_writes_only():
+    paths = api.get_openapi_schema()["paths"]
+
+    def headers(path: str, method: str) -> list[str]:
+        parameters = paths[path][method].get("parameters", [])
+        return [p["name"] for p in parameters if p["in"] == "header"]
+
+    assert HEADER in headers("/api/v1/threads/{thread_id}/comments", "post")
+    assert HEADER in headers("/api/v1/guest-token", "post")
+    assert HEADER not in headers("/api/v1/threads/{thread_id}/comments", "get")
+
+
 def test_a_retried_post_is_answered_with_the_first_result_and_posts_once(signed_in, thread):
     first = post_comment(signed_in, thread)
     retry = post_comment(signed_in, thread)
