@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from talkies.api import api
 from talkies.comments import api as comments_api
@@ -239,3 +240,26 @@ def test_two_retries_racing_with_one_key_write_once(reader, thread, monkeypatch)
     assert answers["second"].content == answers["first"].content
     assert answers["second"][REPLAYED_HEADER] == "true"
     assert Comment.objects.filter(thread=thread).count() == 1
+
+
+def without_savepoints(queries: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+
+
+def test_a_key_costs_a_write_two_statements_and_a_replay_one(signed_in, thread):
+    post_comment(signed_in, thread, body="Warming the caches a first post fills.", key=None)
+    with CaptureQueriesContext(connection) as plain:
+        post_comment(signed_in, thread, body="Without a key.", key=None)
+    with CaptureQueriesContext(connection) as keyed:
+        post_comment(signed_in, thread, body="With a key.", key="cost-1")
+    with CaptureQueriesContext(connection) as replayed:
+        post_comment(signed_in, thread, body="With a key.", key="cost-1")
+
+    statements = [q["sql"].split()[0] for q in keyed.captured_queries if idempotency.TABLE in q["sql"]]
+    assert statements == ["INSERT", "UPDATE"]
+    # Beside the transaction it opens (a savepoint here, as the test runs inside one): BEGIN and COMMIT.
+    assert len(without_savepoints(keyed)) - len(without_savepoints(plain)) == 2
+    assert [q["sql"].split()[0] for q in replayed.captured_queries if idempotency.TABLE in q["sql"]] == [
+        "INSERT",
+        "SELECT",
+    ]
