@@ -268,6 +268,8 @@ EMBED_TOKEN_MAX_AGE_SECONDS = envint("EMBED_TOKEN_MAX_AGE_SECONDS", 10 * 60)
 # --- Idempotency-Key on API writes (talkies/lib/idempotency.py, docs/api.md) ------------------------
 # How long the answer to a write sent with an Idempotency-Key is kept for the client's retries.
 IDEMPOTENCY_KEY_HOURS = envint("IDEMPOTENCY_KEY_HOURS", 24)
+# At most this many keys are kept per actor (account, guest, API key or address); past it, their oldest go.
+IDEMPOTENCY_KEYS_PER_ACTOR = envint("IDEMPOTENCY_KEYS_PER_ACTOR", 1000)
 
 # --- Rate limits on public writes ------------------------------------------------------------------
 # Each is "count/period" limits, comma-separated (period s, m, h or d, optionally with a multiplier such

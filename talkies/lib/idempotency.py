@@ -15,7 +15,9 @@ neither: a retry after a `kill -9` finds the key exactly when the write was comm
 - Only successes (2xx) are kept: an error wrote nothing, so its retry is a new attempt (a 429 retried later
   may well succeed).
 - Answers are kept for settings.IDEMPOTENCY_KEY_HOURS (24 h), then forgotten; each process purges the
-  expired ones now and then, after a write commits, rather than on every write.
+  expired ones now and then, after a write commits, rather than on every write. An actor keeps at most
+  settings.IDEMPOTENCY_KEYS_PER_ACTOR keys: a new one past that forgets their oldest, so no one actor can
+  grow the table without bound (the write rate limits bound it further).
 
 Apply it with `@idempotent` under the route decorator of every write (talkies/lib/tests/test_idempotency.py
 sweeps the API for writes without it). The key table is created by accounts' migration 0005; like the
@@ -32,6 +34,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from ninja.decorators import decorate_view
@@ -208,6 +211,7 @@ def claim(*, scope: str, key: str, fingerprint: str) -> StoredAnswer | None:
             [scope, key, fingerprint, now],
         )
         if cursor.rowcount == 1:
+            forget_oldest_past_the_cap(cursor, table=table, scope=scope)
             return None
         cursor.execute(
             f"SELECT fingerprint, status, content_type, body, created FROM {table} WHERE scope = %s AND idem_key = %s",
@@ -222,6 +226,18 @@ def claim(*, scope: str, key: str, fingerprint: str) -> StoredAnswer | None:
             [fingerprint, now, scope, key],
         )
     return None
+
+
+def forget_oldest_past_the_cap(cursor: CursorWrapper, *, table: str, scope: str) -> None:
+    """Delete the scope's keys older than its newest IDEMPOTENCY_KEYS_PER_ACTOR: one indexed look, which
+    finds nothing until an actor reaches the cap."""
+    cap = int(settings.IDEMPOTENCY_KEYS_PER_ACTOR)
+    cursor.execute(
+        f"SELECT created FROM {table} WHERE scope = %s ORDER BY created DESC LIMIT 1 OFFSET %s", [scope, cap]
+    )
+    row = cursor.fetchone()
+    if row is not None:
+        cursor.execute(f"DELETE FROM {table} WHERE scope = %s AND created <= %s", [scope, row[0]])
 
 
 def remember(*, scope: str, key: str, response: HttpResponse) -> None:

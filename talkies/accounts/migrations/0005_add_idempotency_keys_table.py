@@ -2,7 +2,8 @@
 
 Like the rate-limit counters (0003), it is read with SQL by a module of talkies.lib, which imports no app,
 so only the database changes, not the migration state. The unique (scope, idem_key) constraint is what stops
-two retries racing with one key from both writing; `created` is indexed for purging expired keys.
+two retries racing with one key from both writing; `created` is indexed for purging expired keys, and
+(scope, created) for forgetting an actor's oldest keys past settings.IDEMPOTENCY_KEYS_PER_ACTOR.
 """
 
 from django.db import migrations, models
@@ -37,6 +38,7 @@ class Migration(migrations.Migration):
                         "constraints": [
                             models.UniqueConstraint(fields=("scope", "idem_key"), name="idempotency_key_per_scope")
                         ],
+                        "indexes": [models.Index(fields=("scope", "created"), name="idempotency_scope_age")],
                     },
                 ),
             ],

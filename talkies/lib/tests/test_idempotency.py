@@ -181,6 +181,18 @@ def test_keys_are_forgotten_after_their_time(signed_in, thread, settings):
     assert again.status_code == 201 and again.json()["id"] != first.json()["id"]
 
 
+def test_an_actor_keeps_at_most_the_cap_of_keys_and_forgets_the_oldest(signed_in, thread, settings):
+    settings.IDEMPOTENCY_KEYS_PER_ACTOR = 3
+    for n in range(5):
+        post_comment(signed_in, thread, body=f"Comment {n}", key=f"key-{n}")
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT idem_key FROM {idempotency.TABLE} ORDER BY created")
+        kept = [key for (key,) in cursor.fetchall()]
+    assert kept == ["key-2", "key-3", "key-4"]
+    assert REPLAYED_HEADER in post_comment(signed_in, thread, body="Comment 4", key="key-4")
+
+
 def test_an_expired_key_not_yet_purged_starts_a_new_write(signed_in, thread, settings):
     post_comment(signed_in, thread)
     settings.IDEMPOTENCY_KEY_HOURS = 0  # every stored key is now past its time
@@ -246,7 +258,7 @@ def without_savepoints(queries: CaptureQueriesContext) -> list[str]:
     return [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
 
 
-def test_a_key_costs_a_write_two_statements_and_a_replay_one(signed_in, thread):
+def test_a_key_costs_a_write_three_statements_and_a_replay_two(signed_in, thread):
     post_comment(signed_in, thread, body="Warming the caches a first post fills.", key=None)
     with CaptureQueriesContext(connection) as plain:
         post_comment(signed_in, thread, body="Without a key.", key=None)
@@ -256,9 +268,9 @@ def test_a_key_costs_a_write_two_statements_and_a_replay_one(signed_in, thread):
         post_comment(signed_in, thread, body="With a key.", key="cost-1")
 
     statements = [q["sql"].split()[0] for q in keyed.captured_queries if idempotency.TABLE in q["sql"]]
-    assert statements == ["INSERT", "UPDATE"]
+    assert statements == ["INSERT", "SELECT", "UPDATE"]  # the claim, the look for keys past the cap, the answer
     # Beside the transaction it opens (a savepoint here, as the test runs inside one): BEGIN and COMMIT.
-    assert len(without_savepoints(keyed)) - len(without_savepoints(plain)) == 2
+    assert len(without_savepoints(keyed)) - len(without_savepoints(plain)) == 3
     assert [q["sql"].split()[0] for q in replayed.captured_queries if idempotency.TABLE in q["sql"]] == [
         "INSERT",
         "SELECT",
