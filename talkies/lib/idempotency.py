@@ -19,6 +19,10 @@ neither: a retry after a `kill -9` finds the key exactly when the write was comm
   settings.IDEMPOTENCY_KEYS_PER_ACTOR keys: a new one past that forgets their oldest, so no one actor can
   grow the table without bound (the write rate limits bound it further).
 
+The whole operation runs in that one transaction, its rate-limit counting included. With counters in the
+database (no REDIS_URL) on PostgreSQL, a counter's row then stays locked until the write commits, so one
+actor's, or one address's, keyed writes go one after another; on SQLite writes do anyway.
+
 Apply it with `@idempotent` under the route decorator of every write (talkies/lib/tests/test_idempotency.py
 sweeps the API for writes without it). The key table is created by accounts' migration 0005; like the
 rate-limit counters (lib/dbcounters.py) it is read with SQL, because lib imports no app.
@@ -60,7 +64,7 @@ OPENAPI_PARAMETER = {
     "required": False,
     "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
     "description": "A new key (a UUID) per write, sent again with its retries: a retry is answered with the "
-    "first result instead of being done twice. Kept 24 hours, per actor. See docs/api.md.",
+    "first result instead of being done twice. Kept a day by default, per actor. See docs/api.md.",
 }
 
 ViewT = TypeVar("ViewT", bound=Callable[..., Any])
