@@ -301,7 +301,8 @@ def issue_guest_token(request: SiteRequest) -> Status:
     Needs neither a login nor a CSRF token: it grants nothing but a fresh, empty identity, and it is
     limited per client address so identities cannot be minted to dodge the per-guest limits.
     """
-    if not current_site(request).allow_guest_comments:
+    site = current_site(request)
+    if not site.allow_guest_comments:
         raise PermissionDenied("guest_token", "this site does not take guest comments: log in to comment")
     enforce_rate_limit(request, "guest_token", actor=None, field="guest_token")
-    return Status(201, {"guest_token": new_guest_token()})
+    return Status(201, {"guest_token": new_guest_token(site_id=site.pk)})
