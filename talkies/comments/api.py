@@ -178,7 +178,8 @@ def list_replies(
 ) -> dict[str, Any]:
     """A page of one comment's direct replies, oldest first, each with its own first few replies.
 
-    Two queries for the replies whatever their number. Start from a node's `more_replies_cursor` to skip
+    Three queries whatever their number (the path above the comment: a comment the thread hides has no
+    replies to list, 404 as for its context; the replies; theirs). Start from a node's `more_replies_cursor` to skip
     the replies a thread page already showed.
     """
     comment = get_comment_for_site(current_site(request), comment_id)
