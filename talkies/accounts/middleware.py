@@ -57,4 +57,4 @@ def actor_for_request(request: SiteRequest) -> Actor:
     site = request.site
     if site is None or not site.allow_guest_comments or request.path_info.startswith(API_PATH_PREFIX):
         return ANONYMOUS
-    return Actor.guest(guest_key_from_cookie(request.COOKIES.get(GUEST_COOKIE, "")))
+    return Actor.guest(guest_key_from_cookie(request.COOKIES.get(GUEST_COOKIE, ""), site_id=site.pk))

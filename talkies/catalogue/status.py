@@ -36,6 +36,13 @@ def film_release_date(film: Film, region: str) -> datetime.date | None:
     return chosen[0].date if chosen else None
 
 
+def is_released(film: Film, region: str, today: datetime.date) -> bool:
+    """Whether `film` is out in `region` by `today`. A film with no announced release date is not out yet:
+    its status is "unreleased", and nobody can have seen it."""
+    released = film_release_date(film, region)
+    return released is not None and today >= released
+
+
 def film_status(film: Film, region: str, today: datetime.date) -> FilmStatus:
     dates = _dates_for_region(film, region)
     theatrical = next((d.date for d in dates if d.kind == ReleaseDate.Kind.THEATRICAL), None)

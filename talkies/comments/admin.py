@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from talkies.accounts.requests import SignedInRequest
 
 from .models import Comment, Thread
-from .services import comment_set_featured, thread_set_closed
+from .services import comment_set_featured, thread_set_closed, thread_set_page_metadata
 
 
 @admin.register(Thread)
@@ -20,8 +20,25 @@ class ThreadAdmin(admin.ModelAdmin):
     list_filter = ("site", "is_closed")
     search_fields = ("title", "key")
     raw_id_fields = ("story", "film")
-    readonly_fields = ("site", "key", "story", "is_closed", "comment_count", "version", "created_at")
+    readonly_fields = (
+        "site",
+        "key",
+        "story",
+        "is_closed",
+        "comment_count",
+        "version",
+        "metadata_from_site",
+        "created_at",
+    )
     actions = ["close_threads", "reopen_threads"]
+
+    def save_model(self, request: HttpRequest, obj: Thread, form: Any, change: bool) -> None:
+        # Staff correcting a page thread's title, URL or film speak for the site: their values win over
+        # what the page that opened the thread said (embed.page_threads), and pages cannot undo them.
+        if change and {"title", "url", "film"} & set(form.changed_data):
+            thread_set_page_metadata(thread=obj, title=obj.title, url=obj.url, film=obj.film)
+        else:
+            super().save_model(request, obj, form, change)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -180,7 +180,8 @@ def list_replies(
 ) -> dict[str, Any]:
     """A page of one comment's direct replies, oldest first, each with its own first few replies.
 
-    Two queries for the replies whatever their number. Start from a node's `more_replies_cursor` to skip
+    Three queries whatever their number (the path above the comment: a comment the thread hides has no
+    replies to list, 404 as for its context; the replies; theirs). Start from a node's `more_replies_cursor` to skip
     the replies a thread page already showed.
     """
     comment = get_comment_for_site(current_site(request), comment_id)
@@ -309,7 +310,8 @@ def issue_guest_token(request: SiteRequest) -> Status:
     Needs neither a login nor a CSRF token: it grants nothing but a fresh, empty identity, and it is
     limited per client address so identities cannot be minted to dodge the per-guest limits.
     """
-    if not current_site(request).allow_guest_comments:
+    site = current_site(request)
+    if not site.allow_guest_comments:
         raise PermissionDenied("guest_token", "this site does not take guest comments: log in to comment")
     enforce_rate_limit(request, "guest_token", actor=None, field="guest_token")
-    return Status(201, {"guest_token": new_guest_token()})
+    return Status(201, {"guest_token": new_guest_token(site_id=site.pk)})

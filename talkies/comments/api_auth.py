@@ -15,7 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from ninja import Header
 
 from talkies.accounts.actors import Actor
-from talkies.accounts.api_auth import LoggedIn
+from talkies.accounts.api_auth import LoggedIn, current_site
 from talkies.accounts.models import User
 from talkies.accounts.requests import SiteRequest
 from talkies.lib.errors import ServiceError
@@ -53,11 +53,12 @@ class ReaderOrGuest(LoggedIn):
 
 def reader(request: SiteRequest, *, guest_token: str | None) -> Actor:
     """Who is reading: the account of the request (request.actor), else the guest whose token came with it,
-    else the anonymous actor. A token we did not issue is refused, naming `guest_token`."""
+    else the anonymous actor. A token we did not issue, or issued for another site than the request's, is
+    refused, naming `guest_token`."""
     actor = request.actor
     if actor.is_account or not guest_token:
         return actor
-    return Actor.guest(guest_key_from_token(guest_token))
+    return Actor.guest(guest_key_from_token(guest_token, site_id=current_site(request).pk))
 
 
 def writer(request: SiteRequest, *, guest_token: str | None, where: str) -> Actor:

@@ -29,6 +29,11 @@ class Thread(models.Model):
     )
     title = models.CharField(max_length=300, blank=True)
     url = models.URLField(max_length=500, blank=True)
+    metadata_from_site = models.BooleanField(
+        default=False,
+        help_text="The title, URL and film were set by the site itself (its API key or the admin), so pages "
+        "cannot change them. Until then they are what the first page to ask said, which anyone could forge.",
+    )
     is_closed = models.BooleanField(default=False)
     comment_count = models.PositiveIntegerField(default=0, help_text="Visible comments, kept by the services.")
     version = models.PositiveBigIntegerField(

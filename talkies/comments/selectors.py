@@ -273,7 +273,15 @@ def replies_page(
     viewer: Actor = ANONYMOUS,
 ) -> RepliesPage:
     """A page of `parent`'s direct replies, oldest first (keyset on created_at + id), each with its own
-    first NESTED_PREVIEW replies. Two queries whatever the number of replies."""
+    first NESTED_PREVIEW replies. Three queries whatever the number of replies: the path above `parent`
+    (visible_path: the replies of a comment the thread hides are as hidden as it is), the replies, theirs."""
+    visible_path(parent, viewer)
+    return _replies_page(parent=parent, cursor=cursor, limit=limit, hide_spoilers=hide_spoilers, viewer=viewer)
+
+
+def _replies_page(
+    *, parent: Comment, cursor: str | None, limit: int, hide_spoilers: bool, viewer: Actor
+) -> RepliesPage:
     if not 1 <= limit <= MAX_REPLIES_PAGE_SIZE:
         raise ServiceError("limit", f"limit must be from 1 to {MAX_REPLIES_PAGE_SIZE}, not {limit}")
     shown = _shown(parent.thread_id, hide_spoilers=hide_spoilers, viewer=viewer)
@@ -308,6 +316,7 @@ def _path_ids(comment: Comment) -> RawSQL:
 
 
 def _is_shown(comment: Comment, viewer: Actor = ANONYMOUS) -> bool:
+    """_shown for one comment already loaded: VISIBLE, or one of the viewer's own held comments."""
     if comment.status == Comment.Status.APPROVED:
         return True
     if comment.status in (Comment.Status.REMOVED, Comment.Status.REJECTED) and comment.reply_count > 0:
@@ -317,6 +326,20 @@ def _is_shown(comment: Comment, viewer: Actor = ANONYMOUS) -> bool:
     if viewer.user is not None:
         return comment.author_id == viewer.user.pk
     return viewer.is_guest and comment.author_id is None and comment.guest_key == viewer.guest_key
+
+
+def visible_path(comment: Comment, viewer: Actor = ANONYMOUS) -> list[Comment]:
+    """`comment` and its ancestors, its top-level comment first, when `viewer` may read it; NotFound naming
+    `comment_id` otherwise, as for a comment that does not exist. One query.
+
+    The rule every read of one comment applies (its replies, its context, its permalink page), the one a
+    thread page applies by construction: a comment shows when it is shown (_is_shown) and so is every
+    comment above it, since a reply is only ever drawn under its parent.
+    """
+    path = list(Comment.objects.filter(pk__in=_path_ids(comment)).select_related("author").order_by("depth"))
+    if not path or path[-1].pk != comment.pk or not all(_is_shown(c, viewer) for c in path):
+        raise NotFound("comment_id", f"no comment {comment.pk} to show")
+    return path
 
 
 def comment_context(
@@ -333,11 +356,9 @@ def comment_context(
     `comment.thread` (with its site and film) must be loaded. A comment under a hidden one is as hidden
     as it is: NotFound, as for a comment that does not exist.
     """
-    path = list(Comment.objects.filter(pk__in=_path_ids(comment)).select_related("author").order_by("depth"))
-    if not all(_is_shown(c, viewer) for c in path) or path[-1].pk != comment.pk:
-        raise NotFound("comment_id", f"no comment {comment.pk} to show")
+    path = visible_path(comment, viewer)
     thread = comment.thread
-    replies = replies_page(parent=path[-1], cursor=cursor, limit=limit, hide_spoilers=hide_spoilers, viewer=viewer)
+    replies = _replies_page(parent=path[-1], cursor=cursor, limit=limit, hide_spoilers=hide_spoilers, viewer=viewer)
 
     nodes = [CommentNode(c) for c in path]
     for upper, lower in itertools.pairwise(nodes):

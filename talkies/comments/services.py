@@ -8,12 +8,13 @@ from django.utils import timezone
 
 from talkies.accounts.actors import Actor, as_actor
 from talkies.accounts.models import Site, User
+from talkies.catalogue.models import Film
 from talkies.lib.errors import PermissionDenied, ServiceError
 from talkies.lib.markdown import contains_inline_spoiler, render_markdown
 from talkies.lib.scoring import wilson_lower_bound
 from talkies.stories.models import Story
 
-from .events import ThreadEventKind, announce
+from .events import ThreadEventKind, announce, bump_version
 from .models import Comment, Thread, Vote
 from .permissions import (
     can_comment_on_thread,
@@ -392,4 +393,22 @@ def thread_set_closed(*, thread: Thread, user: User, closed: bool) -> Thread:
             site_id=thread.site_id,
             thread_id=thread.pk,
         )
+    return thread
+
+
+def thread_set_page_metadata(*, thread: Thread, title: str, url: str, film: Film | None) -> Thread:
+    """The site itself (its API key, or staff in the admin) says what page a thread is and what film it is
+    about, correcting whatever the first page to ask said, and pages can no longer change it.
+
+    The first request for a page's thread may come from anyone who can send an allowed Origin header, which
+    is anyone with curl; this is how the site overrules them. Bumps the thread's version, since the rating
+    badges its pages show depend on the film.
+    """
+    with transaction.atomic():
+        thread.title = title.strip()
+        thread.url = url
+        thread.film = film
+        thread.metadata_from_site = True
+        thread.save(update_fields=["title", "url", "film", "metadata_from_site"])
+        thread.version = bump_version(thread.pk)
     return thread

@@ -111,17 +111,31 @@ def resolve(request: SiteRequest, data: PageThreadIn | PageThreadQuery) -> Statu
     if data.site is not None and data.site != site.slug:
         where = "the API key's site" if api_key else "the site of ?site= (or the host name)"
         raise PermissionDenied("site", f"site {data.site!r} is not {where}, {site.slug!r}")
+
+    def before_page_opens_thread() -> None:
+        # A browser always sends Origin on the embed's cross-origin fetch, so a request without an allowed
+        # one is not the embed on the site's page: a script from anywhere must not open (and so name the
+        # title and film of) a page's thread before the page does. Outside a browser Origin can be forged,
+        # which is why a page's values stay correctable (page_thread_resolve).
+        if not is_allowed_origin(site, request.headers.get("Origin")):
+            raise PermissionDenied(
+                "origin",
+                f"threads open from a page on an allowed origin of {site.name} (the browser sends its Origin "
+                "header), or from the site's servers with its API key (Authorization: Api-Key <key>)",
+            )
+        # Any page of an allowed origin may open threads, so a script could open thousands: limit it.
+        enforce_rate_limit(request, "embed_thread", actor=None, field="url")
+
     thread, created = page_thread_resolve(
         site=site,
         url=data.url,
         explicit_id=data.thread,
         film_ref=data.film,
         title=data.title,
-        # A site's own servers may always open threads and re-link films; pages only as the site allows.
+        # A site's own servers may always open threads and say what they are; pages only as the site allows.
         create=api_key is not None or embed_policy(site).create_threads_on_first_use,
-        relink_film=api_key is not None,
-        # Any page of an allowed origin may open threads, so a script could open thousands: limit it.
-        before_create=None if api_key else lambda: enforce_rate_limit(request, "embed_thread", actor=None, field="url"),
+        from_site=api_key is not None,
+        before_create=None if api_key else before_page_opens_thread,
     )
     return Status(201 if created else 200, thread)
 
@@ -138,7 +152,8 @@ def get_page_thread(request: SiteRequest, query: Query[PageThreadQuery]) -> Stat
 @router.post("/embed/threads", response={200: PageThreadOut, 201: PageThreadOut, **WRITE_ERRORS})
 @idempotent
 def post_page_thread(request: SiteRequest, payload: PageThreadIn) -> Status:
-    """As GET, with a JSON body; with an Api-Key it always opens the thread and sets its film."""
+    """As GET, with a JSON body. With an Api-Key it always opens the thread, and the title, URL and film it
+    sends replace the thread's: how a site corrects what the first page to ask said (docs/embedding.md)."""
     return resolve(request, payload)
 
 

@@ -12,6 +12,7 @@ from talkies.accounts.models import Site
 from talkies.catalogue.models import Film
 from talkies.comments.models import Thread
 from talkies.comments.selectors import visible_threads_q
+from talkies.comments.services import thread_set_page_metadata
 from talkies.lib.errors import NotFound, ServiceError
 
 from .page_urls import BadUrl, normalise_page_url, origin_of
@@ -58,16 +59,24 @@ def page_thread_resolve(
     film_ref: str | None = None,
     title: str = "",
     create: bool,
-    relink_film: bool = False,
+    from_site: bool = False,
     before_create: Callable[[], None] | None = None,
 ) -> tuple[Thread, bool]:
     """The thread of a page of `site` and whether it was created now.
 
     The page must be on one of the site's allowed origins (only its URL is looked at; it is never fetched).
-    `create` opens the thread when there is none; otherwise a missing thread is NotFound naming `url`. The
-    film is linked to a new thread, or to one without a film; `relink_film` (API keys) replaces it.
-    `before_create` runs just before a thread is created, and may raise to prevent it (a rate limit).
-    Idempotent: the key is unique per site, so concurrent first uses create one thread between them.
+    `create` opens the thread when there is none; otherwise a missing thread is NotFound naming `url`.
+    `before_create` runs just before a thread is created, and may raise to prevent it (the origin check,
+    a rate limit). Idempotent: the key is unique per site, so concurrent first uses create one thread
+    between them.
+
+    Who says what the page is (its title, URL and film) matters, because readers' ratings go to the film:
+    - `from_site` (the site's API key): the site's own word. Its values replace the thread's, and from
+      then on pages cannot change them (Thread.metadata_from_site).
+    - otherwise a page: whoever asked first, which a browser on the real page usually is, but anyone who
+      forges an Origin header outside a browser can be. So a page's values open the thread and may fill
+      in what nobody has said yet (no film, no title), but never replace what was said: a later page
+      cannot hijack a thread's film either. The site corrects a wrong value with its key or the admin.
     """
     try:
         page_origin = origin_of(url)
@@ -79,13 +88,13 @@ def page_thread_resolve(
         raise ServiceError("url", f"url is on {page_origin}, which is not an allowed origin of {site.name}")
     if len(key) > KEY_MAX_LENGTH or len(canonical_url) > KEY_MAX_LENGTH:
         raise ServiceError("url", "url is too long (the maximum is 500 characters)")
+    title = title.strip()
     if len(title) > 300:
         raise ServiceError("title", "title is too long (the maximum is 300 characters)")
     film = film_from_ref(film_ref) if film_ref else None
 
     visible = Thread.objects.select_related("site", "film", "story").filter(visible_threads_q(site))
     thread = visible.filter(key=key).first()
-    created = False
     if thread is None:
         if not create:
             raise NotFound("url", f"no thread for this page on {site.name} yet, and pages do not open threads here")
@@ -93,18 +102,40 @@ def page_thread_resolve(
             before_create()
         try:
             with transaction.atomic():
-                thread = Thread.objects.create(site=site, key=key, url=canonical_url, title=title.strip(), film=film)
-            created = True
+                opened = Thread.objects.create(
+                    site=site, key=key, url=canonical_url, title=title, film=film, metadata_from_site=from_site
+                )
+            return visible.get(pk=opened.pk), True  # re-read with the relations thread_out shows
         except IntegrityError:  # another request opened it first (or it is a hidden story thread)
             thread = visible.filter(key=key).first()
             if thread is None:
                 raise NotFound("url", f"no thread for this page on {site.name}") from None
-    if film is not None and thread.film_id != film.pk and (thread.film_id is None or relink_film):
+    if from_site:
+        _correct_from_site(thread, url=canonical_url, title=title, film=film)
+    elif not thread.metadata_from_site:
+        _fill_in_from_page(thread, title=title, film=film)
+    return thread, False
+
+
+def _correct_from_site(thread: Thread, *, url: str, title: str, film: Film | None) -> None:
+    """The site's values replace the thread's; a value it leaves out (no title, no film) stays as it was."""
+    title = title or thread.title
+    film = film or thread.film
+    said = (thread.url, thread.title, thread.film_id, thread.metadata_from_site)
+    if said != (url, title, film.pk if film else None, True):
+        thread_set_page_metadata(thread=thread, title=title, url=url, film=film)
+
+
+def _fill_in_from_page(thread: Thread, *, title: str, film: Film | None) -> None:
+    changed = []
+    if film is not None and thread.film_id is None:
         thread.film = film
-        thread.save(update_fields=["film"])
-    if created:  # re-read with the relations thread_out shows
-        thread = visible.get(pk=thread.pk)
-    return thread, created
+        changed.append("film")
+    if title and not thread.title:
+        thread.title = title
+        changed.append("title")
+    if changed:
+        thread.save(update_fields=changed)
 
 
 # --- Counts for count.js --------------------------------------------------------------------------

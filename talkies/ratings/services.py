@@ -14,7 +14,7 @@ from talkies.lib.errors import PermissionDenied, ServiceError
 from . import bombs
 from .events import RatingEvent, RatingEventKind, rating_changed
 from .models import RATING_MAX, RATING_MIN, FilmScore, Rating
-from .permissions import rating_opens_on
+from .permissions import rating_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -111,10 +111,10 @@ def rating_set(*, site: Site, film: Film, user: User, value: int) -> Rating:
         raise PermissionDenied("user", "log in to rate this film")
     if not user.is_active:
         raise PermissionDenied("user", "this account has been deactivated and cannot rate films")
-    opens = rating_opens_on(site=site, film=film)
     now = timezone.now()
-    if opens is not None and now.date() < opens:
-        raise PermissionDenied("film", f"rating opens on {opens:%-d %B %Y}, when {film.title} is released")
+    refusal = rating_refusal(site=site, film=film, today=now.date())
+    if refusal is not None:
+        raise PermissionDenied("film", refusal)
 
     with transaction.atomic():
         score = _locked_score(site=site, film=film)

@@ -51,8 +51,10 @@ def actor_for_new_comment(request: SiteRequest) -> tuple[Actor, str]:
     actor = request.actor  # the account, or the guest this browser's cookie names (accounts.middleware)
     if actor.is_identified:
         return actor, ""
-    token = new_guest_token()
-    return Actor.guest(guest_key_from_token(token)), token
+    site = request.site
+    assert site is not None  # a page with a comment form is always some site's
+    token = new_guest_token(site_id=site.pk)
+    return Actor.guest(guest_key_from_token(token, site_id=site.pk)), token
 
 
 def remembered_name(request: SiteRequest) -> str:

@@ -88,11 +88,13 @@ def sso_for_member() -> str:
 
 
 def article_thread_id(talkies_url: str, page_origin: str) -> int:
-    """The article's thread, opened on first use exactly as the embed opens it."""
+    """The article's thread, opened on first use exactly as the embed opens it: from the page's origin, which
+    the browser names in the Origin header (a request without one may not open threads)."""
     query = urllib.parse.urlencode(
         {"site": SITE, "url": page_origin + "/ballerina", "thread": THREAD_KEY, "film": "ballerina"}
     )
-    with urllib.request.urlopen(f"{talkies_url}/api/v1/embed/threads?{query}", timeout=10) as response:
+    opening = urllib.request.Request(f"{talkies_url}/api/v1/embed/threads?{query}", headers={"Origin": page_origin})
+    with urllib.request.urlopen(opening, timeout=10) as response:
         return json.load(response)["id"]
 
 

@@ -45,7 +45,7 @@ def test_a_guest_gets_a_token_and_posts_with_a_name_without_any_csrf_token(open_
     assert response.status_code == 201, response.content
     assert response.json()["author_name"] == "Eve M."
     comment = Comment.objects.get(pk=response.json()["id"])
-    assert comment.author is None and comment.guest_key == guest_key_from_token(token)
+    assert comment.author is None and comment.guest_key == guest_key_from_token(token, site_id=thread.site_id)
 
 
 def test_the_guest_token_endpoint_is_refused_where_the_site_wants_accounts(site, browser):
@@ -136,7 +136,8 @@ def test_a_guest_votes_with_the_header_once_and_not_on_their_own_comment(open_to
     assert vote(readers.pk, 1).json()["upvotes"] == 1
     assert vote(readers.pk, 1).json()["upvotes"] == 1  # the same guest again: still one vote
     assert vote(own_id, 1).status_code == 403
-    assert Vote.objects.filter(comment=readers, guest_key=guest_key_from_token(token)).count() == 1
+    guest_key = guest_key_from_token(token, site_id=thread.site_id)
+    assert Vote.objects.filter(comment=readers, guest_key=guest_key).count() == 1
 
 
 def test_a_logged_in_reader_cannot_skip_csrf_by_sending_a_guest_token(open_to_guests, thread, reader, browser):
@@ -158,3 +159,63 @@ def test_a_logged_in_reader_posts_as_themselves_even_if_guest_fields_are_sent(op
 
     assert response.status_code == 201
     assert Comment.objects.get().author == reader
+
+
+# --- A guest token belongs to the site that issued it --------------------------------------------------
+
+
+@pytest.fixture
+def other_thread_open_to_guests(other_site):
+    from talkies.comments.models import Thread
+
+    other_site.allow_guest_comments = True
+    other_site.save()
+    return Thread.objects.create(site=other_site, key="https://other.example/ballerina", title="Elsewhere")
+
+
+def test_a_guest_token_from_one_site_is_refused_on_another_sites_threads(
+    open_to_guests, other_thread_open_to_guests, browser
+):
+    token = guest_token(browser)  # issued by Reel News, the host name's site
+    thread = other_thread_open_to_guests
+
+    response = browser.post(
+        f"/api/v1/threads/{thread.pk}/comments?site=otherreel",
+        {"body": "Posted with Reel News' token", "guest_name": "Eve", "guest_token": token},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 403, response.content
+    assert response.json()["field"] == "guest_token"
+    assert "issued for another site" in response.json()["error"]
+    assert not Comment.objects.filter(thread=thread).exists()
+
+
+def test_a_guest_token_from_one_site_cannot_vote_on_another_sites_comments(
+    open_to_guests, other_thread_open_to_guests, reader, browser
+):
+    token = guest_token(browser)
+    theirs = comment_create(thread=other_thread_open_to_guests, author=reader, body="Over here")
+
+    response = browser.post(
+        f"/api/v1/comments/{theirs.pk}/vote?site=otherreel",
+        {"value": 1},
+        content_type="application/json",
+        headers={HEADER: token},
+    )
+
+    assert response.status_code == 403, response.content
+    assert response.json()["field"] == "guest_token"
+    assert not Vote.objects.exists()
+
+
+def test_the_other_site_accepts_a_guest_token_it_issued_itself(open_to_guests, other_thread_open_to_guests, browser):
+    thread = other_thread_open_to_guests
+    token = browser.post("/api/v1/guest-token?site=otherreel").json()["guest_token"]
+
+    posted = browser.post(
+        f"/api/v1/threads/{thread.pk}/comments?site=otherreel",
+        {"body": "Hello", "guest_name": "Eve", "guest_token": token},
+        content_type="application/json",
+    )
+    assert posted.status_code == 201, posted.content

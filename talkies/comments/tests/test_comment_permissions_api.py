@@ -77,8 +77,9 @@ def test_a_removed_comment_offers_nothing_to_anyone(thread, reader, second_reade
 def test_a_guest_learns_what_they_may_do_by_sending_their_token(thread, reader):
     thread.site.allow_guest_comments = True
     thread.site.save()
-    token = new_guest_token()
-    comment_create(thread=thread, author=Actor.guest(guest_key_from_token(token)), guest_name="Eve", body="Hi")
+    token = new_guest_token(site_id=thread.site_id)
+    guest = Actor.guest(guest_key_from_token(token, site_id=thread.site_id))
+    comment_create(thread=thread, author=guest, guest_name="Eve", body="Hi")
     comment_create(thread=thread, author=reader, body="Theirs")
 
     own, theirs = page(Client(), thread, **{"X-Talkies-Guest-Token": token})

@@ -10,8 +10,8 @@ from talkies.lib.guests import guest_key_from_token, new_guest_token
 
 
 @pytest.fixture
-def guest_key():
-    return guest_key_from_token(new_guest_token())
+def guest_key(site):
+    return guest_key_from_token(new_guest_token(site_id=site.pk), site_id=site.pk)
 
 
 @pytest.fixture
@@ -43,17 +43,17 @@ def test_it_names_what_a_guest_left_out(open_to_guests, thread, name, key, field
     assert error.value.field == field
 
 
-def test_a_forged_or_tampered_guest_token_is_refused():
-    token = new_guest_token()
+def test_a_forged_or_tampered_guest_token_is_refused(site):
+    token = new_guest_token(site_id=site.pk)
     with pytest.raises(ServiceError, match="guest_token"):
-        guest_key_from_token(token[:-2] + "xx")
+        guest_key_from_token(token[:-2] + "xx", site_id=site.pk)
     with pytest.raises(ServiceError, match="guest_token"):
-        guest_key_from_token("not-a-token")
+        guest_key_from_token("not-a-token", site_id=site.pk)
 
 
 def test_only_the_same_guest_secret_edits_or_removes_the_comment(open_to_guests, thread, guest_key):
     comment = comment_create(thread=thread, author=Actor.guest(guest_key), guest_name="Eve", body="Hi")
-    stranger = guest_key_from_token(new_guest_token())
+    stranger = guest_key_from_token(new_guest_token(site_id=thread.site_id), site_id=thread.site_id)
     with pytest.raises(PermissionDenied):
         comment_edit(comment=comment, actor=Actor.guest(stranger), body="Hijacked")
     comment_edit(comment=comment, actor=Actor.guest(guest_key), body="Hi again")
@@ -72,7 +72,7 @@ def test_guests_vote_once_each_and_not_on_their_own_comment(open_to_guests, thre
     readers_comment = comment_create(thread=thread, author=reader, body="Reader's")
     comment_vote(comment=readers_comment, actor=Actor.guest(guest_key), value=1)
     comment_vote(comment=readers_comment, actor=Actor.guest(guest_key), value=-1)
-    other_guest = guest_key_from_token(new_guest_token())
+    other_guest = guest_key_from_token(new_guest_token(site_id=thread.site_id), site_id=thread.site_id)
     voted = comment_vote(comment=readers_comment, actor=Actor.guest(other_guest), value=-1)
     assert (voted.upvotes, voted.downvotes) == (0, 2)
     assert Vote.objects.filter(comment=readers_comment, user=None).count() == 2

@@ -135,7 +135,7 @@ def test_a_guests_hostile_name_is_escaped_in_the_html_email(open_site, thread, r
     parent = post(thread=thread, author=opted_in(reader), body="Loved it.")
     name = '"><script>alert(1)</script>'
 
-    key = guest_key_from_token(new_guest_token())
+    key = guest_key_from_token(new_guest_token(site_id=thread.site_id), site_id=thread.site_id)
     post(thread=thread, author=Actor.guest(key), guest_name=name, body="<b>hi</b>", parent=parent)
 
     [email] = mail.outbox

@@ -141,13 +141,13 @@ def test_each_reply_on_a_page_of_more_replies_brings_its_own_first_replies(threa
 
 
 @pytest.mark.parametrize("replies", [3, 300])
-def test_a_page_of_more_replies_costs_two_queries_however_many_there_are(
+def test_a_page_of_more_replies_costs_three_queries_however_many_there_are(
     thread, top, reader, second_reader, replies, django_assert_num_queries
 ):
     children = many_replies(top, second_reader, replies)
     many_replies(children[0], reader, replies)
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # the path above the parent (one recursive query), replies, theirs
         page = replies_page(parent=top, limit=20)
         names = [(n.comment.author_name, [r.comment.author_name for r in n.replies]) for n in page.nodes]
 
@@ -228,6 +228,35 @@ def test_a_comment_under_a_rejected_comment_keeps_its_context_under_a_placeholde
     assert [c.pk for c in context.path] == [top.pk, child.pk]
 
 
+@pytest.mark.parametrize("status", [Comment.Status.PENDING, Comment.Status.SHADOWED])
+def test_the_replies_of_a_hidden_comment_are_as_hidden_as_on_the_thread(thread, top, second_reader, status):
+    child = reply(top, second_reader, 1)
+    grandchild = reply(child, second_reader, 2)
+    Comment.objects.filter(pk=top.pk).update(status=status)
+
+    assert thread_page(thread=loaded(thread)).nodes == []
+    for parent in (top, child):  # the hidden comment, and a visible one under it
+        with pytest.raises(NotFound) as caught:
+            replies_page(parent=Comment.objects.get(pk=parent.pk))
+        assert caught.value.field == "comment_id"
+    assert grandchild.pk
+
+
+def test_the_author_of_a_held_comment_still_reads_its_replies_as_the_thread_shows_them(
+    thread, top, reader, second_reader
+):
+    from talkies.accounts.actors import Actor
+
+    child = reply(top, second_reader, 1)
+    Comment.objects.filter(pk=top.pk).update(status=Comment.Status.PENDING)
+    author = Actor.of(reader)
+
+    shown = thread_page(thread=loaded(thread), viewer=author).nodes
+    page = replies_page(parent=Comment.objects.get(pk=top.pk), viewer=author)
+
+    assert [r.comment.pk for r in shown[0].replies] == [r.comment.pk for r in page.nodes] == [child.pk]
+
+
 # --- Through the API --------------------------------------------------------------------------------
 
 
@@ -270,3 +299,17 @@ def test_another_sites_comment_has_no_replies_here(client, site, other_site, rea
     comment = comment_create(thread=elsewhere, author=reader, body="Elsewhere")
     assert client.get(f"/api/v1/comments/{comment.pk}/replies").status_code == 404
     assert client.get(f"/api/v1/comments/{comment.pk}/context").status_code == 404
+
+
+@pytest.mark.parametrize("status", [Comment.Status.PENDING, Comment.Status.SHADOWED])
+def test_the_api_answers_404_for_the_replies_of_a_hidden_comment_as_for_its_context(
+    client, thread, top, second_reader, status
+):
+    child = reply(top, second_reader, 1)
+    Comment.objects.filter(pk=top.pk).update(status=status)
+
+    for path in (f"/api/v1/comments/{top.pk}/replies", f"/api/v1/comments/{child.pk}/replies"):
+        response = client.get(path)
+        assert response.status_code == 404, (path, response.content)
+        assert response.json()["field"] == "comment_id"
+    assert client.get(f"/api/v1/comments/{child.pk}/context").status_code == 404

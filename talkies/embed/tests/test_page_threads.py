@@ -1,6 +1,7 @@
 """Threads keyed by the page: GET/POST /api/v1/embed/threads."""
 
 import pytest
+from django.test import Client
 
 from talkies.catalogue.models import Film
 from talkies.comments.models import Thread
@@ -226,3 +227,125 @@ def test_empty_optional_parameters_count_as_absent(embedded, client):
     assert response.status_code == 201
     assert response.json()["key"] == PAGE
     assert response.json()["film"] is None
+
+
+# --- Who may open a page's thread, and who says what it is -------------------------------------------
+
+
+def test_a_request_without_an_origin_cannot_open_a_thread(embedded, film, client):
+    # What curl sends by default: no Origin, no credentials. The embed's fetch from a page always sends one.
+    response = client.get(
+        "/api/v1/embed/threads", {"site": "reelnews", "url": f"{ORIGIN}/x", "thread": "wp-999", "film": "ballerina"}
+    )
+
+    assert response.status_code == 403, response.content
+    assert response.json()["field"] == "origin"
+    assert "API key" in response.json()["error"]
+    assert not Thread.objects.filter(key="wp-999").exists()
+
+
+def test_a_request_from_an_origin_the_site_does_not_allow_cannot_open_a_thread(embedded, client):
+    response = client.get(
+        "/api/v1/embed/threads", {"site": "reelnews", "url": PAGE}, headers={"Origin": "https://evil.example"}
+    )
+
+    assert response.status_code == 403
+    assert response.json()["field"] == "origin"
+    assert not Thread.objects.exists()
+
+
+def test_a_thread_that_exists_is_read_without_an_origin(embedded, client):
+    opened = resolve(client, url=PAGE, title="Reactions").json()
+
+    response = client.get("/api/v1/embed/threads", {"site": "reelnews", "url": PAGE})
+
+    assert response.status_code == 200
+    assert response.json()["id"] == opened["id"]
+
+
+def test_a_later_page_cannot_replace_the_title_or_film_a_first_page_gave(embedded, film, client):
+    wick = Film.objects.create(title="John Wick", slug="john-wick")
+    squatted = resolve(client, url=f"{ORIGIN}/x", thread="wp-999", title="FAKE", film="john-wick").json()
+
+    real = resolve(client, url=PAGE, thread="wp-999", title="Ballerina reactions", film="ballerina")
+
+    assert real.status_code == 200
+    assert real.json()["id"] == squatted["id"]
+    thread = Thread.objects.get(pk=squatted["id"])
+    assert (thread.title, thread.url, thread.film, thread.metadata_from_site) == ("FAKE", f"{ORIGIN}/x", wick, False)
+
+
+def test_a_page_fills_in_what_no_one_has_said_yet(embedded, film, client):
+    resolve(client, url=PAGE)
+
+    filled = resolve(client, url=PAGE, title="Reactions", film="ballerina").json()
+
+    assert (filled["title"], filled["film"]["slug"]) == ("Reactions", "ballerina")
+
+
+def test_the_sites_api_key_corrects_a_squatted_thread_and_pages_cannot_undo_it(embedded, film, client):
+    Film.objects.create(title="John Wick", slug="john-wick")
+    squatted = resolve(client, url=f"{ORIGIN}/x", thread="wp-999", title="FAKE", film="john-wick").json()
+    version = Thread.objects.get(pk=squatted["id"]).version
+    _, key = api_key_create(site=embedded, name="wp")
+
+    corrected = client.post(
+        "/api/v1/embed/threads",
+        {"url": PAGE, "thread": "wp-999", "title": "Ballerina reactions", "film": "ballerina"},
+        content_type="application/json",
+        headers={"Authorization": f"Api-Key {key}"},
+    )
+
+    assert corrected.status_code == 200, corrected.content
+    body = corrected.json()
+    assert (body["id"], body["title"], body["url"], body["film"]["slug"]) == (
+        squatted["id"],
+        "Ballerina reactions",
+        PAGE,
+        "ballerina",
+    )
+    thread = Thread.objects.get(pk=squatted["id"])
+    assert thread.metadata_from_site
+    assert thread.version > version  # cached pages show the new film's badges
+
+    again = resolve(client, url=f"{ORIGIN}/x", thread="wp-999", title="FAKE again", film="john-wick").json()
+    assert (again["title"], again["url"], again["film"]["slug"]) == ("Ballerina reactions", PAGE, "ballerina")
+
+
+def test_a_thread_opened_with_the_api_key_is_the_sites_word_from_the_start(embedded, film, client):
+    _, key = api_key_create(site=embedded, name="wp")
+    opened = client.post(
+        "/api/v1/embed/threads",
+        {"url": PAGE, "thread": "wp-4512"},
+        content_type="application/json",
+        headers={"Authorization": f"Api-Key {key}"},
+    )
+    assert opened.status_code == 201
+
+    page = resolve(client, url=f"{ORIGIN}/x", thread="wp-4512", title="FAKE", film="ballerina").json()
+
+    assert (page["title"], page["film"]) == ("", None)  # the site left them empty on purpose
+    assert Thread.objects.get(key="wp-4512").metadata_from_site
+
+
+def test_staff_correct_a_threads_metadata_in_the_admin_and_pages_cannot_undo_it(embedded, film, client):
+    from talkies.accounts.models import User
+
+    Film.objects.create(title="John Wick", slug="john-wick")
+    squatted = resolve(client, url=f"{ORIGIN}/x", thread="wp-999", title="FAKE", film="john-wick").json()
+    version = Thread.objects.get(pk=squatted["id"]).version
+    staff = Client()
+    staff.force_login(User.objects.create_superuser(username="admin", password="correct horse battery staple"))
+
+    saved = staff.post(
+        f"/admin/comments/thread/{squatted['id']}/change/",
+        {"title": "Ballerina reactions", "url": PAGE, "film": film.pk},
+    )
+
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    thread = Thread.objects.get(pk=squatted["id"])
+    assert (thread.title, thread.url, thread.film) == ("Ballerina reactions", PAGE, film)
+    assert thread.metadata_from_site
+    assert thread.version > version
+    again = resolve(client, url=f"{ORIGIN}/x", thread="wp-999", title="FAKE again").json()
+    assert again["title"] == "Ballerina reactions"

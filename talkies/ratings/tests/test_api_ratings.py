@@ -247,6 +247,7 @@ def test_the_audience_score_gives_every_figure(client, site, film):
     site.save()
     rate_many(site, film, [8, 8, 6, 10])
     panned = Film.objects.create(title="Panned", slug="panned")
+    ReleaseDate.objects.create(film=panned, region="US", date=datetime.date(2025, 1, 10))
     rate_many(site, panned, [2, 2])
 
     audience = client.get(SCORES_URL).json()["audience"]

@@ -1,8 +1,10 @@
+import datetime
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from talkies.accounts.models import User
-from talkies.catalogue.models import Film
+from talkies.catalogue.models import Film, ReleaseDate
 from talkies.ratings.selectors import (
     DEFAULT_PRIOR_MEAN,
     film_audience_score,
@@ -16,7 +18,9 @@ from talkies.ratings.services import rating_set
 
 @pytest.fixture
 def second_film(db) -> Film:
-    return Film.objects.create(title="John Wick", slug="john-wick")
+    film = Film.objects.create(title="John Wick", slug="john-wick")
+    ReleaseDate.objects.create(film=film, region="US", date=datetime.date(2014, 10, 24))
+    return film
 
 
 def raters(n: int) -> list[User]:

@@ -168,6 +168,28 @@ def test_the_window_follows_the_release_in_the_sites_own_region(site, other_site
         rating_set(site=other_site, film=film, user=reader, value=6)
 
 
+def test_it_refuses_a_rating_of_a_film_with_no_announced_release_date(site, reader):
+    # No date is not "out already": a film whose release is still to be announced has not been seen.
+    film = Film.objects.create(title="Chapter 6", slug="chapter-6")
+
+    with pytest.raises(PermissionDenied) as caught:
+        rating_set(site=site, film=film, user=reader, value=9)
+
+    assert caught.value.field == "film"
+    assert "no announced release date" in caught.value.message
+    assert not Rating.objects.exists()
+
+
+def test_a_site_that_allows_early_rating_accepts_one_for_an_undated_film(site, reader):
+    site.allow_early_rating = True
+    site.save()
+    film = Film.objects.create(title="Chapter 6", slug="chapter-6")
+
+    rating_set(site=site, film=film, user=reader, value=9)
+
+    assert score_of(site, film) == (1, 9, histogram_with(v9=1))
+
+
 # --- one rating per reader per film per site --------------------------------------------------------
 
 

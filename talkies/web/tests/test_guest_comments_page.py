@@ -98,7 +98,7 @@ def test_a_guests_first_comment_is_posted_under_their_name_and_gives_them_a_cook
     assert response["Location"] == f"{PAGE}?sort=new#comment-{comment.pk}"
     assert (comment.author, comment.guest_name) == (None, "Eve Moneypenny")
     cookie = response.cookies[GUEST_COOKIE]
-    assert guest_key_from_token(cookie.value) == comment.guest_key
+    assert guest_key_from_token(cookie.value, site_id=comment.thread.site_id) == comment.guest_key
     assert cookie["httponly"] is True
     assert cookie["samesite"] == "Lax"
     assert cookie["path"] == "/"
@@ -309,7 +309,7 @@ def test_a_browser_without_the_cookie_cannot_edit_or_remove_it(stranger, guest_c
 
 
 def test_another_guest_cannot_edit_or_remove_it_but_may_vote_on_it(stranger, guest_comment):
-    stranger.cookies[GUEST_COOKIE] = new_guest_token()
+    stranger.cookies[GUEST_COOKIE] = new_guest_token(site_id=guest_comment.thread.site_id)
 
     page = stranger.get(PAGE).content.decode()
     assert edit_link(guest_comment) not in page and remove_form(guest_comment) not in page
@@ -331,7 +331,7 @@ def test_a_cookie_we_did_not_issue_is_no_identity_and_the_next_comment_gets_a_fr
 
     forged = {
         "garbage": "not-a-token",
-        "tampered": new_guest_token()[:-2] + "xx",
+        "tampered": new_guest_token(site_id=guest_comment.thread.site_id)[:-2] + "xx",
         "signed-for-something-else": signing.dumps("a" * 32, salt="another.purpose"),
     }[cookie]
     stranger.cookies[GUEST_COOKIE] = forged
@@ -346,7 +346,9 @@ def test_a_cookie_we_did_not_issue_is_no_identity_and_the_next_comment_gets_a_fr
     assert response.status_code == 302
     fresh = response.cookies[GUEST_COOKIE].value
     assert fresh != forged
-    assert Comment.objects.get(guest_name="Mallory").guest_key == guest_key_from_token(fresh)
+    assert Comment.objects.get(guest_name="Mallory").guest_key == guest_key_from_token(
+        fresh, site_id=guest_comment.thread.site_id
+    )
 
 
 # --- Where guests are not welcome -----------------------------------------------------------------
@@ -361,7 +363,7 @@ def test_where_guests_are_not_allowed_the_page_asks_readers_to_log_in(client, si
 
 def test_where_guests_are_not_allowed_their_writes_are_sent_to_log_in(client, site, story, thread, reader):
     theirs = comment_create(thread=thread, author=reader, body="Vote on me")
-    client.cookies[GUEST_COOKIE] = new_guest_token()
+    client.cookies[GUEST_COOKIE] = new_guest_token(site_id=site.pk)
 
     posted = post_as_guest(client)
     voted = client.post(f"/comments/{theirs.pk}/vote/", {"value": 1})
