@@ -8,6 +8,7 @@ talkies migrate | createsuperuser | <any Django management command>
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import threading
@@ -52,6 +53,17 @@ def serve(argv: list[str]) -> None:
     from granian import Granian
     from granian.constants import Interfaces
 
+    streams_per_process = _live_streams_per_process()
+    open_files = raise_open_files_limit()
+    if open_files < streams_per_process + REQUEST_HEADROOM + FILES_BESIDES_CONNECTIONS:
+        print(
+            f"talkies: warning: each web worker may open only {open_files} files, fewer than the "
+            f"{streams_per_process} live streams (LIVE_STREAMS_PER_PROCESS) and {REQUEST_HEADROOM} requests it "
+            "takes need: raise the hard limit (`ulimit -Hn`, systemd's LimitNOFILE) or lower "
+            "LIVE_STREAMS_PER_PROCESS.",
+            file=sys.stderr,
+        )
+
     background = None if args.no_worker else BackgroundWorker()
     print(
         f"Talkies is serving on http://{args.host}:{args.port}/ with {args.workers} web worker(s)"
@@ -65,12 +77,60 @@ def serve(argv: list[str]) -> None:
             # Django has no lifespan handler; the no-lifespan interface skips a start-up probe and its warning.
             interface=Interfaces.ASGINL,
             workers=args.workers,
+            # Connections the kernel holds for a worker to accept: a restart sends every open page's browser
+            # back within a few seconds (EventSource's retry), 10,000 of them on a full node. 4,096 is
+            # Linux's default ceiling (net.core.somaxconn); beyond it the kernel silently uses that.
+            backlog=LISTEN_BACKLOG,
+            # Requests a worker handles at once; beyond it granian stops reading new requests. A live stream
+            # is a request for as long as its page is open, so granian's default (backlog / workers, 512
+            # here) let ~1,000 idle streams stop a node answering anything (issue 13). Room for every stream
+            # the caps let in (talkies.live.limits refuses the rest itself, at once), plus room for
+            # ordinary requests, which queue in front of Django in talkies.lib.writegate, not here.
+            backpressure=streams_per_process + REQUEST_HEADROOM,
             log_access=args.access_log,
             respawn_failed_workers=True,
         ).serve()
     finally:
         if background is not None:
             background.stop()
+
+
+LISTEN_BACKLOG = 4096
+# Ordinary requests (not live streams) a worker takes at once, on top of its streams.
+REQUEST_HEADROOM = 1024
+# A worker's files that are not client connections: its database files, logs, pipes, modules.
+FILES_BESIDES_CONNECTIONS = 256
+
+
+def _live_streams_per_process() -> int:
+    """LIVE_STREAMS_PER_PROCESS as settings reads it, without loading Django in this process."""
+    from talkies.live import defaults
+
+    value = os.environ.get("LIVE_STREAMS_PER_PROCESS", "").strip()
+    if not value:
+        return defaults.STREAMS_PER_PROCESS
+    if not value.isdigit() or int(value) < 1:
+        sys.exit(f"talkies serve: LIVE_STREAMS_PER_PROCESS must be a whole number of 1 or more, got {value!r}")
+    return int(value)
+
+
+def raise_open_files_limit() -> int:
+    """Raise this process's open-files limit to its hard limit (granian's workers inherit it); the new limit.
+
+    Every connection is a file descriptor, and a live stream holds its connection for as long as its page is
+    open: the soft limit many systems start with (1,024) would cap a worker near 1,000 streams, failing
+    accept() for every other client too. The hard limit is the one the administrator set; only root can
+    raise it, and nothing here tries.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        target = hard if hard != resource.RLIM_INFINITY else max(soft, 1 << 20)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        except (ValueError, OSError):
+            return soft
+        return target
+    return soft
 
 
 # A hidden command for serve's child: what must happen once, with Django, before the web workers start.

@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from talkies.live import defaults as _live_defaults
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -270,6 +272,23 @@ EMBED_TOKEN_MAX_AGE_SECONDS = envint("EMBED_TOKEN_MAX_AGE_SECONDS", 10 * 60)
 IDEMPOTENCY_KEY_HOURS = envint("IDEMPOTENCY_KEY_HOURS", 24)
 # At most this many keys are kept per actor (account, guest, API key or address); past it, their oldest go.
 IDEMPOTENCY_KEYS_PER_ACTOR = envint("IDEMPOTENCY_KEYS_PER_ACTOR", 1000)
+
+# --- Live streams (docs/live-updates.md) --------------------------------------------------------------
+# Open Server-Sent Events streams allowed per client address (as the rate limits see it: client_ip, so
+# TRUSTED_PROXIES are honoured; an IPv6 client by its /64) and per web worker process. Past either a new
+# stream is refused (429 per address, 503 per process) with Retry-After, before any work is done for it.
+LIVE_STREAMS_PER_ADDRESS = envint("LIVE_STREAMS_PER_ADDRESS", _live_defaults.STREAMS_PER_ADDRESS)
+LIVE_STREAMS_PER_PROCESS = envint("LIVE_STREAMS_PER_PROCESS", _live_defaults.STREAMS_PER_PROCESS)
+LIVE_STREAM_IDLE_SECONDS = envint("LIVE_STREAM_IDLE_SECONDS", _live_defaults.STREAM_IDLE_SECONDS)
+LIVE_STREAM_RETRY_AFTER_SECONDS = envint("LIVE_STREAM_RETRY_AFTER_SECONDS", _live_defaults.REFUSED_RETRY_AFTER_SECONDS)
+if (
+    min(LIVE_STREAMS_PER_ADDRESS, LIVE_STREAMS_PER_PROCESS, LIVE_STREAM_IDLE_SECONDS, LIVE_STREAM_RETRY_AFTER_SECONDS)
+    < 1
+):
+    raise ImproperlyConfigured(
+        "LIVE_STREAMS_PER_ADDRESS, LIVE_STREAMS_PER_PROCESS, LIVE_STREAM_IDLE_SECONDS and "
+        "LIVE_STREAM_RETRY_AFTER_SECONDS must each be 1 or more"
+    )
 
 # --- Rate limits on public writes ------------------------------------------------------------------
 # Each is "count/period" limits, comma-separated (period s, m, h or d, optionally with a multiplier such

@@ -7,7 +7,9 @@ Wire format (https://html.spec.whatwg.org/multipage/server-sent-events.html):
     data: {"kind": "comment.created", "thread_id": 7, "version": 42, "comment": {...}}
 
 A comment line (": keep-alive") every HEARTBEAT_SECONDS keeps proxies from timing the stream out and
-lets the server notice a vanished client. An `event: reload` tells the page it has missed more than the
+lets the server notice a vanished client. A stream that has carried no event for
+settings.LIVE_STREAM_IDLE_SECONDS ends with a `retry:` line: the browser comes back after that delay with
+Last-Event-ID and is sent whatever it missed meanwhile. An `event: reload` tells the page it has missed more than the
 log still holds; the page then offers to reload rather than show a thread with holes in it.
 """
 
@@ -16,11 +18,11 @@ import json
 from collections.abc import AsyncIterator, Callable
 from functools import partial
 
-from asgiref.sync import sync_to_async
-from django.db import connection
+from django.conf import settings
 
 from . import log
 from .broker import subscribe
+from .db_thread import in_live_db_thread
 from .log import StreamEvent
 
 HEARTBEAT_SECONDS = 15.0
@@ -44,16 +46,11 @@ KEEP_ALIVE = b": keep-alive\n\n"
 
 def _missed_events(*, thread_id: int, after_id: int | None, after_version: int | None) -> list[StreamEvent] | None:
     """The thread's events since the page's last one; None when some are no longer in the log."""
-    try:
-        if after_id is not None:
-            oldest = log.oldest_event_id()
-            if oldest is not None and after_id + 1 < oldest:
-                return None
-        return log.thread_events_after(thread_id=thread_id, after_id=after_id, after_version=after_version)
-    finally:
-        # The stream may stay open for many minutes and needs the database no more: hand the connection
-        # back now rather than hold one per open page.
-        connection.close()
+    if after_id is not None:
+        oldest = log.oldest_event_id()
+        if oldest is not None and after_id + 1 < oldest:
+            return None
+    return log.thread_events_after(thread_id=thread_id, after_id=after_id, after_version=after_version)
 
 
 async def thread_stream(*, thread_id: int, after_id: int | None, after_version: int | None) -> AsyncIterator[bytes]:
@@ -64,14 +61,11 @@ async def thread_stream(*, thread_id: int, after_id: int | None, after_version: 
 
 
 def _missed_moderation_events(*, site_id: int, after_id: int | None) -> list[StreamEvent] | None:
-    try:
-        if after_id is not None:
-            oldest = log.oldest_event_id()
-            if oldest is not None and after_id + 1 < oldest:
-                return None
-        return log.moderation_events_after(site_id=site_id, after_id=after_id)
-    finally:
-        connection.close()
+    if after_id is not None:
+        oldest = log.oldest_event_id()
+        if oldest is not None and after_id + 1 < oldest:
+            return None
+    return log.moderation_events_after(site_id=site_id, after_id=after_id)
 
 
 async def moderation_stream(*, site_id: int, after_id: int | None) -> AsyncIterator[bytes]:
@@ -87,7 +81,7 @@ async def _stream(*, channel: int, load_missed: Callable[[], list[StreamEvent] |
     subscribed: from then on, every new event of the channel reaches this stream.
     """
     async with subscribe(channel) as subscription:
-        missed = await sync_to_async(load_missed)()
+        missed = await in_live_db_thread(load_missed)
         yield f"retry: {RECONNECT_DELAY_MS}\n\n".encode()
         if missed is None:
             yield sse_reload("This conversation has changed more than can be caught up: reload to see it.")
@@ -97,15 +91,21 @@ async def _stream(*, channel: int, load_missed: Callable[[], list[StreamEvent] |
             yield sse_event(replay)
 
         loop = asyncio.get_running_loop()
+        idle_seconds = float(settings.LIVE_STREAM_IDLE_SECONDS)
         closes_at = loop.time() + MAX_STREAM_SECONDS
-        while (left := closes_at - loop.time()) > 0:
+        idle_at = loop.time() + idle_seconds
+        while (left := min(closes_at, idle_at) - loop.time()) > 0:
             try:
                 async with asyncio.timeout(min(HEARTBEAT_SECONDS, left)):
                     event = await subscription.next()
             except TimeoutError:
-                yield KEEP_ALIVE
+                if loop.time() < idle_at:
+                    yield KEEP_ALIVE
                 continue
             if event is None:  # the broker closed the subscription; the browser will reconnect and resume
                 return
             if event.id not in replayed:
                 yield sse_event(event)
+                idle_at = loop.time() + idle_seconds
+        # Said again at the end, so a client that overrode the first hint still waits before coming back.
+        yield f"retry: {RECONNECT_DELAY_MS}\n\n".encode()

@@ -2,6 +2,7 @@
 
 from asgiref.sync import sync_to_async
 from django.core.handlers.asgi import ASGIRequest
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
@@ -9,6 +10,7 @@ from talkies.comments.api import visible_threads_q
 from talkies.comments.models import Thread
 from talkies.moderation.permissions import Moderator, can_moderate_comments
 
+from .db_thread import in_live_db_thread
 from .stream import moderation_stream, thread_stream
 
 
@@ -23,8 +25,11 @@ async def thread_events(request: HttpRequest, thread_id: int) -> HttpResponseBas
     site = getattr(request, "site", None)
     if site is None:
         raise Http404("No publication is set up yet.")
-    thread = await Thread.objects.filter(visible_threads_q(site), pk=thread_id).values("id").afirst()
-    if thread is None:
+    # In the streams' database thread, which hands its connection back at once: Django's own async ORM would
+    # leave the connection with this request until the reader leaves (Django closes it when the response
+    # ends), one connection per open page.
+    visible = Thread.objects.filter(visible_threads_q(site), pk=thread_id)
+    if not await in_live_db_thread(visible.exists):
         raise Http404(f"No thread {thread_id} on {site.name}.")
     if not isinstance(request, ASGIRequest):
         # Under WSGI every open stream would hold a worker thread for good (and Django would buffer an
@@ -54,6 +59,8 @@ async def moderation_events(request: HttpRequest) -> HttpResponseBase:
         return HttpResponse("Only this site's moderators may follow its queues.", status=403, content_type="text/plain")
     if not isinstance(request, ASGIRequest):
         return HttpResponse(status=204, headers={"X-Talkies-Live": "off: serve with `talkies serve` (ASGI)"})
+    # Reading the session opened a connection for this request, which Django would keep until the stream ends.
+    await sync_to_async(connection.close)()
     after_id = _whole_number(request.headers.get("Last-Event-ID") or request.GET.get("since"))
     response = StreamingHttpResponse(
         moderation_stream(site_id=site.pk, after_id=after_id), content_type="text/event-stream; charset=utf-8"
