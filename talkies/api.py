@@ -27,6 +27,7 @@ from talkies.embed.api import router as embed_router
 from talkies.lib.api import READ_ERRORS, ErrorOut
 from talkies.lib.errors import ServiceError
 from talkies.lib.ratelimit import RateLimited
+from talkies.lib.text import Text
 from talkies.moderation.api import router as moderation_router
 from talkies.ratings.api import router as ratings_router
 from talkies.ratings.schemas import AudienceScoreOut
@@ -155,7 +156,7 @@ films_router = Router(tags=["catalogue"])
 
 
 @films_router.get("/films/{slug}", response={200: FilmWithScoresOut, **READ_ERRORS})
-def get_film(request: HttpRequest, slug: str) -> FilmWithScores:
+def get_film(request: HttpRequest, slug: Text) -> FilmWithScores:
     """A film: titles, release dates and status in the site's region, credits, franchises and scores."""
     site = current_site(request)
     today = timezone.localdate()
@@ -165,7 +166,7 @@ def get_film(request: HttpRequest, slug: str) -> FilmWithScores:
 
 
 @films_router.get("/films/{slug}/scores", response={200: FilmScoresOut, **READ_ERRORS})
-def get_film_scores(request: HttpRequest, slug: str, include_held: bool = False) -> FilmScorecard:
+def get_film_scores(request: HttpRequest, slug: Text, include_held: bool = False) -> FilmScorecard:
     """The critics' reviews on this site beside the site's audience score.
 
     Ratings in a suspected review bomb are left out (`audience.held` says how many) unless

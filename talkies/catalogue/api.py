@@ -15,6 +15,7 @@ from ninja import Query, Router
 
 from talkies.accounts.api_auth import current_site
 from talkies.lib.api import READ_ERRORS, Page, paginate
+from talkies.lib.text import Text
 
 from . import selectors
 from .schemas import (
@@ -46,7 +47,7 @@ def list_franchises(request: HttpRequest, query: Query[NameSearchQuery]) -> dict
 
 
 @router.get("/franchises/{slug}", response={200: FranchiseDetailOut, **READ_ERRORS})
-def get_franchise(request: HttpRequest, slug: str) -> selectors.FranchisePage:
+def get_franchise(request: HttpRequest, slug: Text) -> selectors.FranchisePage:
     """The franchise's films (its own and its sub-franchises') in release order and in story order, its
     recurring characters (as its page lists them) and its sub-franchises."""
     return selectors.franchise_page(slug=slug, region=current_site(request).region)
@@ -59,7 +60,7 @@ def list_people(request: HttpRequest, query: Query[NameSearchQuery]) -> dict[str
 
 
 @router.get("/people/{slug}", response={200: PersonDetailOut, **READ_ERRORS})
-def get_person(request: HttpRequest, slug: str) -> selectors.PersonPage:
+def get_person(request: HttpRequest, slug: Text) -> selectors.PersonPage:
     """A person with their life dates and every credit, grouped by role as their page shows them, newest
     film first within each role."""
     return selectors.person_page(slug=slug, region=current_site(request).region)

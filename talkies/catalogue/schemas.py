@@ -6,6 +6,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from talkies.lib.api import PageQuery
+from talkies.lib.text import Text
 
 
 class FilmRef(Schema):
@@ -95,8 +96,8 @@ class FilmDetailOut(FilmSummaryOut):
 
 
 class FilmListQuery(PageQuery):
-    q: str = Field("", max_length=200, description="Words in the title or any alternative title")
-    franchise: str | None = Field(None, description="A franchise's slug: only its films")
+    q: Text = Field("", max_length=200, description="Words in the title or any alternative title")
+    franchise: Text | None = Field(None, description="A franchise's slug: only its films")
 
 
 class FranchiseSummaryOut(FranchiseRef):
@@ -155,4 +156,4 @@ class PersonDetailOut(PersonSummaryOut):
 
 
 class NameSearchQuery(PageQuery):
-    q: str = Field("", max_length=200, description="Words in the name")
+    q: Text = Field("", max_length=200, description="Words in the name")

@@ -12,11 +12,12 @@ from ninja import Query, Router, Status
 from talkies.accounts.api_auth import LoggedIn, current_site
 from talkies.accounts.models import Site
 from talkies.accounts.requests import SignedInRequest, SiteRequest
-from talkies.lib.api import READ_ERRORS, WRITE_ERRORS, api_field_names, get_or_404
+from talkies.lib.api import READ_ERRORS, WRITE_ERRORS, RowId, api_field_names, get_or_404
 from talkies.lib.errors import NotFound, PermissionDenied, ServiceError
 from talkies.lib.guests import new_guest_token
 from talkies.lib.idempotency import idempotent
 from talkies.lib.ratelimit import enforce_rate_limit
+from talkies.lib.text import Text
 from talkies.ratings.selectors import ratings_by_users
 from talkies.stories.api import get_story_for_site
 
@@ -101,12 +102,12 @@ def author_badge(comment: Comment) -> int | None:
 
 
 @router.get("/threads/{thread_id}", response={200: ThreadOut, **READ_ERRORS})
-def get_thread(request: SiteRequest, thread_id: int) -> Thread:
+def get_thread(request: SiteRequest, thread_id: RowId) -> Thread:
     return get_thread_for_site(current_site(request), thread_id)
 
 
 @router.get("/stories/{slug}/thread", response={200: ThreadOut, **READ_ERRORS})
-def get_story_thread(request: SiteRequest, slug: str) -> Thread:
+def get_story_thread(request: SiteRequest, slug: Text) -> Thread:
     """The story's conversation, opened on first use so readers of a new story can comment at once."""
     site = current_site(request)
     story = get_story_for_site(site, slug, select=["thread"])
@@ -118,7 +119,7 @@ def get_story_thread(request: SiteRequest, slug: str) -> Thread:
 
 @router.get("/threads/{thread_id}/comments", response={200: CommentPageOut, **READ_ERRORS})
 def list_comments(
-    request: SiteRequest, thread_id: int, query: Query[CommentPageQuery], guest_token: ReaderGuestTokenHeader = None
+    request: SiteRequest, thread_id: RowId, query: Query[CommentPageQuery], guest_token: ReaderGuestTokenHeader = None
 ) -> dict[str, Any]:
     """One page of top-level comments, each with its first few replies nested (`more_replies` says how
     many more each comment has: fetch them from /comments/{id}/replies). The first page also lists the
@@ -164,7 +165,7 @@ def get_counts(request: SiteRequest, query: Query[CountsQuery]) -> dict[str, Any
 
 @router.post("/threads/{thread_id}/close", response={200: ThreadOut, **WRITE_ERRORS}, auth=moderator_auth)
 @idempotent
-def close_thread(request: SignedInRequest, thread_id: int, payload: CloseIn) -> Thread:
+def close_thread(request: SignedInRequest, thread_id: RowId, payload: CloseIn) -> Thread:
     """Close a thread to new comments (it stays readable), or reopen it: the site's editors and moderators."""
     thread = get_thread_for_site(current_site(request), thread_id)
     thread = thread_set_closed(thread=thread, user=request.auth, closed=payload.closed)
@@ -176,7 +177,7 @@ def close_thread(request: SignedInRequest, thread_id: int, payload: CloseIn) -> 
 
 @router.get("/comments/{comment_id}/replies", response={200: RepliesPageOut, **READ_ERRORS})
 def list_replies(
-    request: SiteRequest, comment_id: int, query: Query[RepliesQuery], guest_token: ReaderGuestTokenHeader = None
+    request: SiteRequest, comment_id: RowId, query: Query[RepliesQuery], guest_token: ReaderGuestTokenHeader = None
 ) -> dict[str, Any]:
     """A page of one comment's direct replies, oldest first, each with its own first few replies.
 
@@ -198,7 +199,7 @@ def list_replies(
 
 @router.get("/comments/{comment_id}/context", response={200: CommentContextOut, **READ_ERRORS})
 def get_comment_context(
-    request: SiteRequest, comment_id: int, query: Query[RepliesQuery], guest_token: ReaderGuestTokenHeader = None
+    request: SiteRequest, comment_id: RowId, query: Query[RepliesQuery], guest_token: ReaderGuestTokenHeader = None
 ) -> dict[str, Any]:
     """One comment where it sits, for a permalink: its top-level comment and the path down to it, then the
     first page of its own replies (`cursor` and `limit` page those)."""
@@ -218,7 +219,7 @@ def get_comment_context(
 
 @router.post("/comments/{comment_id}/feature", response={200: CommentOut, **WRITE_ERRORS}, auth=moderator_auth)
 @idempotent
-def feature_comment(request: SignedInRequest, comment_id: int, payload: FeatureIn) -> CommentRead:
+def feature_comment(request: SignedInRequest, comment_id: RowId, payload: FeatureIn) -> CommentRead:
     """Feature a comment above its thread, or stop featuring it: the site's editors and moderators."""
     comment = get_comment_for_site(current_site(request), comment_id)
     comment = comment_set_featured(comment=comment, user=request.auth, featured=payload.featured)
@@ -227,7 +228,7 @@ def feature_comment(request: SignedInRequest, comment_id: int, payload: FeatureI
 
 @router.post("/threads/{thread_id}/comments", response={201: CommentOut, **WRITE_ERRORS}, auth=comment_auth)
 @idempotent
-def post_comment(request: SiteRequest, thread_id: int, payload: CommentIn) -> Status:
+def post_comment(request: SiteRequest, thread_id: RowId, payload: CommentIn) -> Status:
     """Post a top-level comment, or a reply with `parent_id`."""
     site = current_site(request)
     thread = get_thread_for_site(site, thread_id)
@@ -254,7 +255,7 @@ def post_comment(request: SiteRequest, thread_id: int, payload: CommentIn) -> St
 @router.patch("/comments/{comment_id}", response={200: CommentOut, **WRITE_ERRORS}, auth=comment_auth)
 @idempotent
 def edit_comment(
-    request: SiteRequest, comment_id: int, payload: CommentEditIn, guest_token: GuestTokenHeader = None
+    request: SiteRequest, comment_id: RowId, payload: CommentEditIn, guest_token: GuestTokenHeader = None
 ) -> CommentRead:
     """Edit your comment within the site's edit window (a guest sends their token in a header)."""
     comment = get_comment_for_site(current_site(request), comment_id)
@@ -265,7 +266,7 @@ def edit_comment(
 
 @router.delete("/comments/{comment_id}", response={200: CommentOut, **WRITE_ERRORS}, auth=comment_auth)
 @idempotent
-def remove_comment(request: SiteRequest, comment_id: int, guest_token: GuestTokenHeader = None) -> CommentRead:
+def remove_comment(request: SiteRequest, comment_id: RowId, guest_token: GuestTokenHeader = None) -> CommentRead:
     """Remove your comment. Its replies stay, under a placeholder. (A guest sends their token in a header.)"""
     comment = get_comment_for_site(current_site(request), comment_id)
     who = writer(request, guest_token=guest_token, where=f"in the {GUEST_TOKEN_HEADER} header")
@@ -286,7 +287,7 @@ class VoteResult:
 @router.post("/comments/{comment_id}/vote", response={200: VoteOut, **WRITE_ERRORS}, auth=vote_auth)
 @idempotent
 def vote_on_comment(
-    request: SiteRequest, comment_id: int, payload: VoteIn, guest_token: GuestTokenHeader = None
+    request: SiteRequest, comment_id: RowId, payload: VoteIn, guest_token: GuestTokenHeader = None
 ) -> VoteResult:
     """Vote a comment up (1) or down (-1), or withdraw your vote (0). Voting again replaces your vote.
 

@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict
 
 from talkies.accounts.models import Site
 from talkies.catalogue.schemas import FilmRef
-from talkies.lib.api import InputSchema
+from talkies.lib.api import InputSchema, RowId
+from talkies.lib.text import Text
 from talkies.stories.schemas import StoryRef
 
 from .models import Thread
@@ -94,13 +95,13 @@ SpoilerFilter = Literal["show", "hide"]
 
 class CommentPageQuery(Schema):
     sort: Site.CommentSort | None = Field(None, description="Default: the site's default sort")
-    cursor: str | None = None
+    cursor: Text | None = None
     limit: int = Field(50, ge=1, le=MAX_PAGE_SIZE, description="Top-level comments per page")
     spoilers: SpoilerFilter = Field("show", description="hide: leave out every comment that contains a spoiler")
 
 
 class RepliesQuery(Schema):
-    cursor: str | None = None
+    cursor: Text | None = None
     limit: int = Field(20, ge=1, le=MAX_REPLIES_PAGE_SIZE, description="Direct replies per page")
     spoilers: SpoilerFilter = Field("show", description="hide: leave out every comment that contains a spoiler")
 
@@ -123,7 +124,7 @@ class CommentContextOut(BaseModel):
 
 
 class CountsQuery(Schema):
-    thread: list[str] = Field(
+    thread: list[Text] = Field(
         default_factory=list,
         description=f"Thread ids or keys (page URLs, story:12), repeated; at most {MAX_COUNTED_THREADS}",
     )
@@ -146,17 +147,17 @@ class CloseIn(InputSchema):
 
 
 class CommentIn(InputSchema):
-    body: str = Field(description="Markdown; >!text!< hides a spoiler inline")
-    parent_id: int | None = Field(None, description="The comment this replies to; null for a top-level comment")
+    body: Text = Field(description="Markdown; >!text!< hides a spoiler inline")
+    parent_id: RowId | None = Field(None, description="The comment this replies to; null for a top-level comment")
     is_spoiler: bool = False
-    guest_name: str | None = Field(
+    guest_name: Text | None = Field(
         None, description="Guests only (where the site allows them): the name shown with the comment"
     )
-    guest_token: str | None = Field(None, description="Guests only: the token from POST /guest-token")
+    guest_token: Text | None = Field(None, description="Guests only: the token from POST /guest-token")
 
 
 class CommentEditIn(InputSchema):
-    body: str
+    body: Text
     is_spoiler: bool | None = Field(None, description="Leave out to keep the current setting")
 
 

@@ -12,6 +12,7 @@ from talkies.accounts.api_auth import mark_authenticated_by_header
 from talkies.accounts.models import User
 from talkies.accounts.requests import SiteRequest
 from talkies.accounts.selectors import site_for_slug
+from talkies.lib.text import unstorable_text_problem
 
 from .page_urls import BadUrl, normalise_origin
 from .policy import is_allowed_origin
@@ -41,6 +42,9 @@ class SiteParameterMiddleware:
     def __call__(self, request: SiteRequest) -> HttpResponse:
         slug = request.GET.get("site")
         if slug and request.path_info.startswith(EMBED_PATH_PREFIXES):
+            # Checked here, before the API's own validation of ?site=, because the lookup comes first.
+            if problem := unstorable_text_problem(slug):
+                return error(400, f"site {problem}", "site")
             site = site_for_slug(slug)
             if site is None:
                 return error(404, f"no site {slug!r} on this installation", "site")

@@ -6,24 +6,25 @@ from talkies.accounts.models import User
 from talkies.comments.models import Comment
 from talkies.comments.schemas import ThreadOut
 from talkies.lib.api import InputSchema
+from talkies.lib.text import Text
 
 from .page_threads import MAX_COUNTED_PAGES
 
 
 class PageThreadQuery(Schema):
-    site: str | None = Field(None, description="The site's slug (also picks the site of the request)")
-    url: str = Field(description="The page's canonical URL, on one of the site's allowed origins")
-    thread: str | None = Field(None, description="An explicit thread id, used as the key instead of the URL")
-    film: str | None = Field(None, description="imdb:tt7181546, tmdb:245891 or a Talkies film slug")
-    title: str = ""
+    site: Text | None = Field(None, description="The site's slug (also picks the site of the request)")
+    url: Text = Field(description="The page's canonical URL, on one of the site's allowed origins")
+    thread: Text | None = Field(None, description="An explicit thread id, used as the key instead of the URL")
+    film: Text | None = Field(None, description="imdb:tt7181546, tmdb:245891 or a Talkies film slug")
+    title: Text = ""
 
 
 class PageThreadIn(InputSchema):
-    site: str | None = None
-    url: str
-    thread: str | None = None
-    film: str | None = None
-    title: str = ""
+    site: Text | None = None
+    url: Text
+    thread: Text | None = None
+    film: Text | None = None
+    title: Text = ""
 
 
 class PageThreadOut(ThreadOut):
@@ -31,7 +32,7 @@ class PageThreadOut(ThreadOut):
 
 
 class PageCountsQuery(Schema):
-    page: list[str] = Field(
+    page: list[Text] = Field(
         default_factory=list, description=f"Page URLs or explicit thread ids, repeated; at most {MAX_COUNTED_PAGES}"
     )
 
@@ -59,7 +60,7 @@ class EmbedSessionOut(Schema):
 
 
 class SsoIn(InputSchema):
-    sso: str = Field(description="<base64url JSON payload>.<hex HMAC-SHA256>, signed by the host site's server")
+    sso: Text = Field(description="<base64url JSON payload>.<hex HMAC-SHA256>, signed by the host site's server")
 
 
 class ReaderTokenOut(Schema):

@@ -24,11 +24,19 @@ from django.core import signing
 from django.utils.crypto import constant_time_compare
 
 from talkies.accounts.models import Site, User
+from talkies.lib.bounded_json import json_depth
+from talkies.lib.text import unstorable_text_problem
 
 READER_TOKEN_SALT = "talkies.embed.reader-token"
 # An SSO payload may be signed at most this far ahead of its expiry: a leaked one must not work for long.
 SSO_MAX_LIFETIME_SECONDS = 24 * 60 * 60
 SSO_ID = re.compile(r"[A-Za-z0-9_.@+-]{1,64}")
+# A payload is an id, a name, an email and a time: a few hundred characters, even with every character of
+# the name escaped. Anything far longer is refused before it is hashed or read.
+MAX_SSO_LENGTH = 4096
+# How deep a payload's JSON may nest: its own fields are flat, and a host adding a list or an object of its
+# own is fine; a bracket bomb that would exhaust the parser's recursion is not.
+SSO_MAX_DEPTH = 4
 
 
 class BadToken(Exception):
@@ -103,6 +111,8 @@ def read_sso(value: str, *, secret: str, now: float | None = None) -> SsoUser:
     The signature is checked before anything in the payload is read, so nothing unsigned is ever parsed.
     """
     now = time.time() if now is None else now
+    if len(value) > MAX_SSO_LENGTH:
+        raise BadToken(f"sso is longer than {MAX_SSO_LENGTH} characters")
     encoded, dot, signature = value.strip().partition(".")
     if not dot or not encoded or not signature:
         raise BadToken("sso must be <base64url payload>.<hex signature>")
@@ -113,8 +123,11 @@ def read_sso(value: str, *, secret: str, now: float | None = None) -> SsoUser:
     if not constant_time_compare(sso_signature(encoded, secret), signature.lower()):
         raise BadToken("sso signature does not match: sign the payload with this site's SSO secret")
     try:
-        payload = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
-    except (binascii.Error, ValueError) as e:
+        text = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
+        if json_depth(text) > SSO_MAX_DEPTH:
+            raise BadToken(f"sso payload nests deeper than {SSO_MAX_DEPTH} levels: send a flat JSON object")
+        payload = json.loads(text)
+    except (binascii.Error, ValueError) as e:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise BadToken("sso payload is not base64url-encoded JSON") from e
     if not isinstance(payload, dict):
         raise BadToken("sso payload must be a JSON object")
@@ -134,4 +147,8 @@ def read_sso(value: str, *, secret: str, now: float | None = None) -> SsoUser:
         raise BadToken("sso name must be a non-empty string")
     if not isinstance(email, str):
         raise BadToken("sso email must be a string")
+    # Stored on the reader's account: refused here rather than failing in the database.
+    for field, text in (("name", name), ("email", email)):
+        if problem := unstorable_text_problem(text):
+            raise BadToken(f"sso {field} {problem}")
     return SsoUser(id=user_id, name=" ".join(name.split())[:80], email=email.strip()[:254])

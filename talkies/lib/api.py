@@ -6,7 +6,7 @@ below every app). Who is asking (the logged-in reader, the current site) lives i
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from django.db.models import Model, QuerySet
 from ninja import Field, Schema
@@ -16,6 +16,10 @@ from talkies.lib.errors import NotFound, ServiceError
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+
+# Ids and id filters: what a 64-bit integer column can hold. A larger number is refused (422 naming the
+# field) before it reaches a query, where SQLite cannot bind it and PostgreSQL's bigint overflows.
+RowId = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
 
 ItemT = TypeVar("ItemT")
 ModelT = TypeVar("ModelT", bound=Model)
@@ -86,10 +90,14 @@ class Page(Schema, Generic[ItemT]):
 
 
 def paginate(queryset: QuerySet[ModelT], query: PageQuery) -> tuple[list[ModelT], dict[str, Any]]:
-    """One page of `queryset` (two queries: the count and the rows) and the page's envelope, sans items."""
+    """One page of `queryset` (two queries: the count and the rows) and the page's envelope, sans items.
+
+    A page past the last is empty, however far past: it is answered from the count alone, because no row
+    lies there and an offset as large as ?page=9223372036854775807 makes is more than either database takes.
+    """
     count = queryset.count()
     start = (query.page - 1) * query.page_size
-    rows = list(queryset[start : start + query.page_size])
+    rows = list(queryset[start : start + query.page_size]) if start < count else []
     envelope = {
         "count": count,
         "page": query.page,

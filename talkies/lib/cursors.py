@@ -14,6 +14,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from .bounded_json import loads_shallow
 from .errors import ServiceError
 
 # Every cursor we issue is a sort value and an id: well under this. Longer input is refused unread.
@@ -41,7 +42,9 @@ def decode_cursor(cursor: str, *, shape: Sequence[CursorField], issued_for: str 
         raise refusal
     try:
         raw = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True)
-        values = json.loads(raw.decode())
+        # Every cursor we issue is a flat list. Refusing deeper nesting before parsing means the parser
+        # never recurses on a bracket bomb, whatever the length cap is raised to.
+        values = loads_shallow(raw.decode(), max_depth=1)
     except (binascii.Error, ValueError, UnicodeError) as e:
         raise refusal from e
     if not isinstance(values, list) or len(values) != len(shape):

@@ -17,7 +17,7 @@ from talkies.accounts.models import Site, User
 from talkies.accounts.requests import SiteRequest
 from talkies.comments.api import get_comment_for_site, get_thread_for_site
 from talkies.comments.api_auth import GuestTokenHeader, ReaderOrGuest, writer
-from talkies.lib.api import READ_ERRORS, WRITE_ERRORS, get_or_404
+from talkies.lib.api import READ_ERRORS, WRITE_ERRORS, RowId, get_or_404
 from talkies.lib.errors import PermissionDenied
 from talkies.lib.idempotency import idempotent
 from talkies.lib.ratelimit import enforce_rate_limit
@@ -109,7 +109,7 @@ def count_queues(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get("/moderation/comments/{comment_id}", response={200: QueueItemOut, **READ_ERRORS})
-def get_queue_item(request: HttpRequest, comment_id: int) -> QueueItemOut:
+def get_queue_item(request: HttpRequest, comment_id: RowId) -> QueueItemOut:
     moderator = moderator_of(request)
     comment = comment_for_site(moderator.site, comment_id)
     return QueueItemOut.of(queue_item(site=moderator.site, comment=comment))
@@ -117,7 +117,7 @@ def get_queue_item(request: HttpRequest, comment_id: int) -> QueueItemOut:
 
 @router.post("/moderation/comments/{comment_id}", response={200: ModeratedCommentOut, **WRITE_ERRORS})
 @idempotent
-def act_on_comment(request: HttpRequest, comment_id: int, payload: CommentActionIn) -> Any:
+def act_on_comment(request: HttpRequest, comment_id: RowId, payload: CommentActionIn) -> Any:
     """Approve, reject (with a reason the author sees), remove, restore, feature or unfeature, mark or
     unmark as a spoiler, or move its >!spoiler!< markers (edit_spoilers, with body)."""
     moderator = moderator_of(request)
@@ -165,7 +165,7 @@ def act_on_author(request: HttpRequest, payload: AuthorActionIn) -> AuthorStandi
 
 
 @router.get("/moderation/comments/{comment_id}/audit", response={200: list[AuditOut], **READ_ERRORS})
-def comment_audit(request: HttpRequest, comment_id: int) -> list[AuditEntry]:
+def comment_audit(request: HttpRequest, comment_id: RowId) -> list[AuditEntry]:
     """Every moderator and rule action on one comment, newest first."""
     moderator = moderator_of(request)
     comment = comment_for_site(moderator.site, comment_id)
@@ -173,7 +173,7 @@ def comment_audit(request: HttpRequest, comment_id: int) -> list[AuditEntry]:
 
 
 @router.get("/moderation/authors/{user_id}/audit", response={200: list[AuditOut], **READ_ERRORS})
-def author_audit(request: HttpRequest, user_id: int) -> list[AuditEntry]:
+def author_audit(request: HttpRequest, user_id: RowId) -> list[AuditEntry]:
     """Every moderator and rule action about one author on this site, newest first."""
     moderator = moderator_of(request)
     return audit_for_author(site=moderator.site, user_id=user_id)
@@ -185,7 +185,7 @@ def author_audit(request: HttpRequest, user_id: int) -> list[AuditEntry]:
 @router.post("/comments/{comment_id}/report", response={200: ReportedOut, **WRITE_ERRORS}, auth=report_auth)
 @idempotent
 def report_comment(
-    request: SiteRequest, comment_id: int, payload: ReportIn, guest_token: GuestTokenHeader = None
+    request: SiteRequest, comment_id: RowId, payload: ReportIn, guest_token: GuestTokenHeader = None
 ) -> dict[str, Any]:
     """Report a comment to the site's moderators, with a reason (spam, abuse, spoiler, off_topic, or
     other with text). Once per reader and comment."""
@@ -200,7 +200,7 @@ def report_comment(
     "/threads/{thread_id}/spoiler-check", response={200: SpoilerCheckOut, **WRITE_ERRORS}, auth=spoiler_check_auth
 )
 @idempotent
-def check_for_spoilers(request: SiteRequest, thread_id: int, payload: SpoilerCheckIn) -> dict[str, Any]:
+def check_for_spoilers(request: SiteRequest, thread_id: RowId, payload: SpoilerCheckIn) -> dict[str, Any]:
     """Before posting: does this text look like a spoiler for the thread's film? Nothing is saved. The
     embed and the site's form ask it, and suggest the spoiler tag when the answer is yes."""
     thread = get_thread_for_site(current_site(request), thread_id)

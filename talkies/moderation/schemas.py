@@ -5,7 +5,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from talkies.lib.api import InputSchema
+from talkies.lib.api import InputSchema, RowId
+from talkies.lib.text import Text
 
 from .selectors import QueueItem
 
@@ -30,10 +31,10 @@ ReportReason = Literal["spam", "abuse", "spoiler", "off_topic", "other"]
 
 class QueueQuery(Schema):
     order: Literal["newest", "reported"] = "newest"
-    story: int | None = Field(None, description="Only comments on this story (id)")
-    film: int | None = Field(None, description="Only comments in threads about this film (id)")
-    author: int | None = Field(None, description="Only this account's comments (user id)")
-    cursor: str | None = None
+    story: RowId | None = Field(None, description="Only comments on this story (id)")
+    film: RowId | None = Field(None, description="Only comments in threads about this film (id)")
+    author: RowId | None = Field(None, description="Only this account's comments (user id)")
+    cursor: Text | None = None
     limit: int = Field(25, ge=1, le=100)
 
 
@@ -148,14 +149,14 @@ class QueueCountsOut(Schema):
 
 class CommentActionIn(InputSchema):
     action: CommentAction
-    reason: str = Field("", description="For reject: shown to the author. Logged for every action.")
-    body: str | None = Field(None, description="For edit_spoilers: the body with its >!spoiler!< markers moved")
+    reason: Text = Field("", description="For reject: shown to the author. Logged for every action.")
+    body: Text | None = Field(None, description="For edit_spoilers: the body with its >!spoiler!< markers moved")
 
 
 class BulkActionIn(InputSchema):
-    comment_ids: list[int] = Field(min_length=1, max_length=100)
+    comment_ids: list[RowId] = Field(min_length=1, max_length=100)
     action: Literal["approve", "reject", "remove", "restore", "feature", "unfeature", "mark_spoiler", "unmark_spoiler"]
-    reason: str = ""
+    reason: Text = ""
 
 
 class ModeratedCommentOut(Schema):
@@ -173,9 +174,10 @@ class BulkOut(Schema):
 
 class AuthorActionIn(InputSchema):
     action: AuthorAction
-    user_id: int | None = Field(None, description="The author's account; or give guest_key")
-    guest_key: str | None = Field(None, description="A guest author's key, as the queues show it")
-    reason: str = Field("", description="For ban and suspend: shown to the author when they try to comment")
+    user_id: RowId | None = Field(None, description="The author's account; or give guest_key")
+    # A key is a SHA-256 in hex: anything longer is no guest's, and would not fit the column either.
+    guest_key: Text | None = Field(None, max_length=64, description="A guest author's key, as the queues show it")
+    reason: Text = Field("", description="For ban and suspend: shown to the author when they try to comment")
     until: datetime.datetime | None = Field(None, strict=False, description="For suspend: when it ends (ISO 8601)")
 
 
@@ -202,8 +204,8 @@ class AuditOut(Schema):
 
 class ReportIn(InputSchema):
     reason: ReportReason
-    text: str = Field("", description="What is wrong (required for reason 'other')")
-    guest_token: str | None = None
+    text: Text = Field("", description="What is wrong (required for reason 'other')")
+    guest_token: Text | None = None
 
 
 class ReportedOut(Schema):
@@ -212,7 +214,7 @@ class ReportedOut(Schema):
 
 
 class SpoilerCheckIn(InputSchema):
-    body: str = Field(max_length=20_000)
+    body: Text = Field(max_length=20_000)
 
 
 class SpoilerCheckOut(Schema):

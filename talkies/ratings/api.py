@@ -16,6 +16,7 @@ from talkies.lib.api import READ_ERRORS, WRITE_ERRORS
 from talkies.lib.idempotency import idempotent
 from talkies.lib.ratelimit import actor_key, enforce_rate_limit
 from talkies.lib.scoring import AudienceScore
+from talkies.lib.text import Text
 
 from .models import Rating
 from .schemas import RatingChangeOut, RatingIn, RatingOut
@@ -39,7 +40,7 @@ class RatingChange:
 
 
 @router.get("/films/{slug}/rating", response={200: RatingOut | None, **READ_ERRORS})
-def get_my_rating(request: SiteRequest, slug: str) -> Rating | None:
+def get_my_rating(request: SiteRequest, slug: Text) -> Rating | None:
     """The current reader's rating of the film, or null (also for visitors who are not logged in)."""
     site = current_site(request)
     film = film_by_slug(slug)
@@ -48,7 +49,7 @@ def get_my_rating(request: SiteRequest, slug: str) -> Rating | None:
 
 @router.put("/films/{slug}/rating", response={200: RatingChangeOut, **WRITE_ERRORS}, auth=rating_auth)
 @idempotent
-def put_my_rating(request: SignedInRequest, slug: str, payload: RatingIn) -> RatingChange:
+def put_my_rating(request: SignedInRequest, slug: Text, payload: RatingIn) -> RatingChange:
     """Rate the film, or change your rating: {"value": 3.5, "scale": 5} is stored as 7/10."""
     site = current_site(request)
     film = film_by_slug(slug)
@@ -60,7 +61,7 @@ def put_my_rating(request: SignedInRequest, slug: str, payload: RatingIn) -> Rat
 
 @router.delete("/films/{slug}/rating", response={200: RatingChangeOut, **WRITE_ERRORS}, auth=rating_auth)
 @idempotent
-def delete_my_rating(request: SignedInRequest, slug: str) -> RatingChange:
+def delete_my_rating(request: SignedInRequest, slug: Text) -> RatingChange:
     """Withdraw your rating. Succeeds when there was none, so a retried request is harmless."""
     site = current_site(request)
     film = film_by_slug(slug)

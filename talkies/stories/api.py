@@ -14,6 +14,7 @@ from talkies.accounts.models import Site
 from talkies.catalogue.selectors import film_by_slug
 from talkies.lib.api import READ_ERRORS, get_or_404
 from talkies.lib.cursors import decode_cursor, encode_cursor
+from talkies.lib.text import Text
 
 from .models import CriticReview, Story
 from .schemas import StoryDetailOut, StoryListQuery, StoryPageOut
@@ -68,7 +69,7 @@ def list_stories(request: HttpRequest, query: Query[StoryListQuery]) -> StoryPag
 
 
 @router.get("/stories/{slug}", response={200: StoryDetailOut, **READ_ERRORS})
-def get_story(request: HttpRequest, slug: str) -> Story:
+def get_story(request: HttpRequest, slug: Text) -> Story:
     """A story with its body, films, critic reviews, related stories and conversation."""
     site = current_site(request)
     story = get_story_for_site(

@@ -5,6 +5,7 @@ import datetime
 from ninja import Field, Schema
 
 from talkies.catalogue.schemas import FilmRef
+from talkies.lib.text import Text
 
 from .models import CriticReview, Story
 
@@ -63,8 +64,8 @@ class StoryPageOut(Schema):
 
 class StoryListQuery(Schema):
     kind: Story.Kind | None = Field(None, description="Only stories of this kind")
-    film: str | None = Field(None, description="A film's slug: only stories about it")
-    cursor: str | None = None
+    film: Text | None = Field(None, description="A film's slug: only stories about it")
+    cursor: Text | None = None
     limit: int = Field(20, ge=1, le=100)
 
 

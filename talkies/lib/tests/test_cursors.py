@@ -93,6 +93,17 @@ def test_a_megabyte_cursor_is_refused_without_being_decoded(monkeypatch):
     assert caught.value.field == "cursor"
 
 
+def test_a_bracket_bomb_is_refused_whatever_the_length_cap(monkeypatch):
+    # The length cap keeps today's cursors too short to nest deeply; the nesting check must not rely on it.
+    monkeypatch.setattr("talkies.lib.cursors.MAX_CURSOR_LENGTH", 10**6)
+    bomb = base64.urlsafe_b64encode(b"[" * 100_000 + b"]" * 100_000).decode()
+
+    with pytest.raises(ServiceError) as caught:
+        decode_cursor(bomb, shape=(int, int))
+
+    assert caught.value.field == "cursor"
+
+
 def test_the_refusal_says_what_the_cursor_is_tied_to():
     with pytest.raises(ServiceError) as caught:
         decode_cursor(_json_cursor([0.5, 3]), shape=(datetime.datetime, int), issued_for=" for this sort")
