@@ -318,7 +318,8 @@ RATE_LIMITS = {
         "ip": os.environ.get("RATE_LIMIT_RATINGS_PER_IP", "60/m,600/h"),
     },
     # Sign-in attempts, per account name tried and per address, so passwords cannot be guessed at speed.
-    # Windows only: every refusal ends with its window, so no account is ever locked out for good.
+    # Every refusal ends with its window, so no account is ever locked out for good; repeated failures also
+    # meet the growing waits of LOGIN_BACKOFF_* below.
     "login": {
         "account": os.environ.get("RATE_LIMIT_LOGINS_PER_ACCOUNT", "5/5m,20/h"),
         "ip": os.environ.get("RATE_LIMIT_LOGINS_PER_IP", "20/5m,100/h"),
@@ -331,6 +332,13 @@ RATE_LIMITS = {
     # Asking, before posting, whether a comment looks like a spoiler (nothing is saved; it runs a signal).
     "spoiler_check": {"account": "", "ip": os.environ.get("RATE_LIMIT_SPOILER_CHECKS_PER_IP", "30/m,300/h")},
 }
+# Growing waits after failed sign-ins to one account name (talkies/accounts/login_backoff.py): from this
+# many failures in a row on, each one makes the name wait, FIRST seconds, doubling up to MAX; the count is
+# forgotten FORGET seconds after the last failure, at a successful sign-in, or when the password is reset.
+LOGIN_BACKOFF_AFTER_FAILURES = envint("LOGIN_BACKOFF_AFTER_FAILURES", 5)
+LOGIN_BACKOFF_FIRST_SECONDS = envint("LOGIN_BACKOFF_FIRST_SECONDS", 30)
+LOGIN_BACKOFF_MAX_SECONDS = envint("LOGIN_BACKOFF_MAX_SECONDS", 15 * 60)
+LOGIN_BACKOFF_FORGET_SECONDS = envint("LOGIN_BACKOFF_FORGET_SECONDS", 24 * 60 * 60)
 # Proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed; see docs/operating.md.
 TRUSTED_PROXIES = envlist("TRUSTED_PROXIES")
 for _proxy in TRUSTED_PROXIES:

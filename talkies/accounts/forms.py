@@ -7,6 +7,7 @@ from django.utils.text import capfirst
 
 from talkies.lib.ratelimit import RateLimited, enforce_rate_limit
 
+from .login_backoff import SignInDelayed, check_sign_in_allowed, clear_failed_sign_ins, record_failed_sign_in
 from .models import User
 
 NOTIFY_LABEL = "Email me when someone replies to me or mentions me"
@@ -39,14 +40,17 @@ class AccountSettingsForm(forms.ModelForm):
 
 class LimitedAuthenticationForm(AuthenticationForm):
     """Django's sign-in form, counting each attempt against settings.RATE_LIMITS["login"] per account name
-    tried and per client address, and refusing it before the password is checked once a limit is reached.
+    tried and per client address, and refusing it before the password is checked once a limit is reached;
+    and, past a run of wrong passwords for one name, making that name wait longer after each further one
+    (login_backoff.py), until it signs in or its owner resets the password.
 
-    Every attempt counts, a successful one too: counting only failures would let guesses sent in parallel
-    all pass the check before any failure was counted. Past a limit even the right password is refused, so
-    guessing cannot go on at speed; the refusal ends with the window, so no account is locked for good.
+    Every attempt counts against the windows, a successful one too: counting only failures would let
+    guesses sent in parallel all pass the check before any failure was counted. Past a limit even the right
+    password is refused, so guessing cannot go on at speed; every refusal ends, so no account is locked for
+    good, and the emailed reset link signs its owner in whatever the wait.
     """
 
-    rate_limited: RateLimited | None = None
+    rate_limited: RateLimited | SignInDelayed | None = None
 
     def clean(self) -> dict[str, Any]:
         assert self.request is not None  # LoginView always passes it
@@ -55,7 +59,17 @@ class LimitedAuthenticationForm(AuthenticationForm):
         tried = f"login:{name.casefold()}" if name else None
         try:
             enforce_rate_limit(self.request, "login", actor=tried, field="username")
-        except RateLimited as error:
+            if name:
+                check_sign_in_allowed(name)
+        except (RateLimited, SignInDelayed) as error:
             self.rate_limited = error
             raise ValidationError(f"{capfirst(error.message)}.", code="rate_limited") from error
-        return super().clean()
+        try:
+            cleaned = super().clean()
+        except ValidationError as error:
+            if name and error.code == "invalid_login":
+                record_failed_sign_in(name)
+            raise
+        if name:
+            clear_failed_sign_ins(name)
+        return cleaned

@@ -20,7 +20,7 @@ urlpatterns = [
     ),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(template_name="accounts/password_reset_confirm.html"),
+        views.TalkiesPasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import LoginView, PasswordResetView
+from django.contrib.auth.views import LoginView, PasswordResetConfirmView, PasswordResetView
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +22,7 @@ from talkies.lib.ratelimit import RateLimited, actor_key, enforce_rate_limit
 
 from .emails import send_verification_email
 from .forms import AccountSettingsForm, LimitedAuthenticationForm, RegisterForm
+from .login_backoff import clear_failed_sign_ins
 from .requests import SignedInRequest
 from .tokens import BadToken, user_for_unsubscribe_token, user_for_verification_token
 
@@ -50,6 +51,20 @@ class TalkiesPasswordResetView(PasswordResetView):
         # (a forged Host would otherwise put an attacker's domain in a genuine reset email).
         self.extra_email_context = {"site_url": settings.SITE_URL}
         return super().form_valid(form)
+
+
+class TalkiesPasswordResetConfirmView(PasswordResetConfirmView):
+    """The emailed link's page. It signs the reader in once the new password is set and clears the failed
+    sign-ins counted against their name: the way in that someone failing on purpose to make an account
+    wait (login_backoff.py) cannot take from its owner, since only the owner gets the email."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    post_reset_login = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        clear_failed_sign_ins(form.user.get_username())
+        return response
 
 
 def register(request: HttpRequest) -> HttpResponse:
