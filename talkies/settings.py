@@ -264,6 +264,17 @@ EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
 # --- Embedding (docs/embedding.md) --------------------------------------------------------------------
 # How long the token an embed gets from the sign-in popup or SSO works before the reader signs in again.
 EMBED_TOKEN_MAX_AGE_SECONDS = envint("EMBED_TOKEN_MAX_AGE_SECONDS", 10 * 60)
+# Webhooks are sent only to public addresses (talkies/embed/webhook_targets.py); networks listed here
+# (comma-separated, e.g. 10.1.2.0/24 for a receiver on the operator's own network) are allowed as well.
+WEBHOOK_ALLOWED_NETWORKS = envlist("WEBHOOK_ALLOWED_NETWORKS")
+for _network in WEBHOOK_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as e:
+        raise ImproperlyConfigured(
+            f"WEBHOOK_ALLOWED_NETWORKS: {_network!r} is not an IP address or network; list them like "
+            "10.1.2.0/24,fd00:1::/64"
+        ) from e
 
 # --- Rate limits on public writes ------------------------------------------------------------------
 # Each is "count/period" limits, comma-separated (period s, m, h or d, optionally with a multiplier such

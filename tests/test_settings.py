@@ -139,3 +139,9 @@ def test_on_postgresql_the_suite_connects_through_the_pool():
     assert pool is not None and pool.get_stats()["pool_max"] == settings.DATABASE_POOL["max_size"]
     connection.close()  # hands the connection back to the pool rather than closing it
     assert pool.get_stats()["pool_available"] >= 1
+
+
+def test_a_webhook_network_that_is_not_one_is_a_clear_startup_error(tmp_path):
+    result = run_check({"WEBHOOK_ALLOWED_NETWORKS": "10.1.2.0/24,intranet", "TALKIES_DATA_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "WEBHOOK_ALLOWED_NETWORKS: 'intranet' is not an IP address or network" in result.stderr
