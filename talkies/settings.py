@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from talkies.live import defaults as _live_defaults
@@ -72,6 +73,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Only for its static files: the API's docs page then loads Swagger UI from our origin (the
+    # Content-Security-Policy allows no other), not from a CDN.
+    "ninja",
     "talkies.tasks",
     "talkies.accounts",
     "talkies.catalogue",
@@ -88,6 +92,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (settings below), outside everything that renders, so every page has it.
+    "talkies.lib.content_security.SitePolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cache-Control for the pages the fast path stores; outside the session so it sees its cookies.
     "talkies.pagecache.cache_headers.CacheHeadersMiddleware",
@@ -266,6 +272,17 @@ EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
 # --- Embedding (docs/embedding.md) --------------------------------------------------------------------
 # How long the token an embed gets from the sign-in popup or SSO works before the reader signs in again.
 EMBED_TOKEN_MAX_AGE_SECONDS = envint("EMBED_TOKEN_MAX_AGE_SECONDS", 10 * 60)
+# Webhooks are sent only to public addresses (talkies/embed/webhook_targets.py); networks listed here
+# (comma-separated, e.g. 10.1.2.0/24 for a receiver on the operator's own network) are allowed as well.
+WEBHOOK_ALLOWED_NETWORKS = envlist("WEBHOOK_ALLOWED_NETWORKS")
+for _network in WEBHOOK_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as e:
+        raise ImproperlyConfigured(
+            f"WEBHOOK_ALLOWED_NETWORKS: {_network!r} is not an IP address or network; list them like "
+            "10.1.2.0/24,fd00:1::/64"
+        ) from e
 
 # --- Idempotency-Key on API writes (talkies/lib/idempotency.py, docs/api.md) ------------------------
 # How long the answer to a write sent with an Idempotency-Key is kept for the client's retries.
@@ -362,10 +379,36 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "talkies.web.forms_csrf.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Scripts and styles only from our origin or with the response's nonce (templates write
+# nonce="{{ request.csp_nonce }}"); nothing inline without it, no plugins, no <base>, never framed (as
+# X_FRAME_OPTIONS), forms post only to us. The embed's sign-in popup is opened by other sites as a window,
+# not a frame, so it needs no exception. The admin allows inline styles (talkies/lib/content_security.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 if PRODUCTION:
+    # HTTPS only: plain HTTP is redirected, browsers are told to remember it (HSTS), and cookies are
+    # Secure. Behind a proxy that terminates TLS, SECURE_PROXY_SSL_HEADER=true makes Django believe the
+    # proxy's X-Forwarded-Proto; a deployment that really serves plain HTTP (a test cluster on loopback)
+    # turns the redirect off with SECURE_SSL_REDIRECT=false. docs/operating.md, Security.
+    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
     SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if envbool("SECURE_PROXY_SSL_HEADER", False):
+        # Only when the proxy sets the header itself, always: else any client could claim HTTPS.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- I18n, static ---------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

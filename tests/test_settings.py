@@ -139,3 +139,50 @@ def test_on_postgresql_the_suite_connects_through_the_pool():
     assert pool is not None and pool.get_stats()["pool_max"] == settings.DATABASE_POOL["max_size"]
     connection.close()  # hands the connection back to the pool rather than closing it
     assert pool.get_stats()["pool_available"] >= 1
+
+
+def test_a_webhook_network_that_is_not_one_is_a_clear_startup_error(tmp_path):
+    result = run_check({"WEBHOOK_ALLOWED_NETWORKS": "10.1.2.0/24,intranet", "TALKIES_DATA_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "WEBHOOK_ALLOWED_NETWORKS: 'intranet' is not an IP address or network" in result.stderr
+
+
+PRODUCTION_ENV = {"TALKIES_ENV": "production", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "films.example"}
+SECURITY_SETTINGS = (
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_PROXY_SSL_HEADER",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+)
+
+
+def test_production_redirects_to_https_sends_hsts_and_secure_cookies_by_default(tmp_path):
+    result = settings_in_a_fresh_process({**PRODUCTION_ENV, "TALKIES_DATA_DIR": str(tmp_path)}, *SECURITY_SETTINGS)
+    assert result.stdout.split("\n")[:5] == ["True", "31536000", "None", "True", "True"], result.stderr
+
+
+def test_behind_a_tls_proxy_the_operator_trusts_its_header_and_a_plain_http_cluster_opts_out(tmp_path):
+    proxy = settings_in_a_fresh_process(
+        {**PRODUCTION_ENV, "SECURE_PROXY_SSL_HEADER": "true", "TALKIES_DATA_DIR": str(tmp_path)},
+        "SECURE_PROXY_SSL_HEADER",
+    )
+    assert proxy.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')", proxy.stderr
+
+    plain = settings_in_a_fresh_process(
+        {
+            **PRODUCTION_ENV,
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_HSTS_SECONDS": "0",
+            "SECURE_COOKIES": "false",
+            "TALKIES_DATA_DIR": str(tmp_path),
+        },
+        *SECURITY_SETTINGS,
+    )
+    assert plain.stdout.split("\n")[:5] == ["False", "0", "None", "False", "False"], plain.stderr
+
+
+def test_the_cluster_turns_off_what_plain_http_cannot_have():
+    from tests.cluster.cluster import TEST_SETTINGS
+
+    assert TEST_SETTINGS["SECURE_SSL_REDIRECT"] == "false" and TEST_SETTINGS["SECURE_HSTS_SECONDS"] == "0"

@@ -9,6 +9,7 @@
 
 import secrets
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from talkies.moderation.events import ModerationEventKind
 from talkies.ratings.events import RatingEventKind
 
 from .page_urls import BadUrl, normalise_origin
+from .webhook_targets import is_allowed_address, literal_address
 
 
 def parse_origin_lines(text: str) -> list[str]:
@@ -132,7 +134,16 @@ class ApiKey(models.Model):
 
 
 def validate_webhook_url(value: str) -> None:
+    """An http(s) URL whose host, if it is an address, is one Talkies may send to (webhook_targets). A host
+    name is checked when a delivery is sent, against what it resolves to then."""
     URLValidator(schemes=["http", "https"])(value)
+    address = literal_address(urlsplit(value).hostname or "")
+    if address is not None and not is_allowed_address(address):
+        raise ValidationError(
+            f"{address} is a loopback, private, link-local or otherwise internal address: webhooks are sent "
+            "only to public addresses (an operator can allow a network with WEBHOOK_ALLOWED_NETWORKS)",
+            code="internal_address",
+        )
 
 
 class Webhook(models.Model):
@@ -152,8 +163,8 @@ class Webhook(models.Model):
     url = models.URLField(
         max_length=500,
         validators=[validate_webhook_url],
-        help_text="Where events are POSTed. Staff only: Talkies will send requests to this address from "
-        "its own network, so never point it at an internal service.",
+        help_text="Where events are POSTed. Staff only. Talkies sends only to public addresses (unless "
+        "WEBHOOK_ALLOWED_NETWORKS allows more), checked again at every delivery.",
     )
     secret = models.CharField(
         max_length=64, default=new_webhook_secret, help_text="Signs every delivery (Talkies-Signature header)."
@@ -201,7 +212,11 @@ class WebhookAttempt(models.Model):
     delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log")
     attempted_at = models.DateTimeField(default=timezone.now)
     response_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    error = models.CharField(max_length=300, blank=True, help_text="Why it failed, when no response came back.")
+    error = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text='Why it failed, as a kind of failure only ("timeout", "HTTP 5xx"), never the error\'s own text.',
+    )
     duration_ms = models.PositiveIntegerField(default=0)
 
     class Meta:

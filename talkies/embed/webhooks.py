@@ -18,17 +18,20 @@ including the time in what is signed lets a receiver refuse replays of an old de
 least once; the body's `id` is the same for every retry, so receivers can drop duplicates.
 
 Webhook URLs are set by staff in the admin, never by readers, which is why Talkies may send requests to
-them at all. Even so, the sender follows no redirects and keeps nothing of the answer but its status.
+them at all. Even so, they go only to public addresses (webhook_targets: checked when the URL is saved and
+again, after one DNS lookup, at every attempt), the sender follows no redirects, and it keeps nothing of
+the answer but its status, nor of a failure but its kind.
 """
 
 import datetime
 import hashlib
 import hmac
+import http.client
 import json
 import logging
+import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
 import uuid
 from typing import Any
 
@@ -52,6 +55,7 @@ from talkies.ratings.models import Rating
 from talkies.tasks.queue import enqueue, task
 
 from .models import Webhook, WebhookAttempt, WebhookDelivery
+from .webhook_targets import DisallowedTarget, open_connection
 
 logger = logging.getLogger(__name__)
 
@@ -265,14 +269,6 @@ def send_delivery(*, delivery_id: int) -> None:
 # --- Sending ----------------------------------------------------------------------------------------
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None  # a 3xx is then an answer like any other non-2xx: a failed attempt
-
-
-_opener = urllib.request.build_opener(_NoRedirects)
-
-
 def _due() -> Q:
     return Q(next_retry_at__isnull=True) | Q(next_retry_at__lte=timezone.now())
 
@@ -290,27 +286,44 @@ def deliver(delivery_id: int) -> WebhookDelivery | None:
         return None
     delivery = WebhookDelivery.objects.select_related("webhook").get(pk=delivery_id)
     body = delivery.body.encode()
-    request = urllib.request.Request(
-        delivery.webhook.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "Talkies-Webhooks/1",
-            SIGNATURE_HEADER: signature_header(delivery.webhook.secret, body),
-        },
-    )
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Talkies-Webhooks/1",
+        SIGNATURE_HEADER: signature_header(delivery.webhook.secret, body),
+    }
     started = time.monotonic()
-    code: int | None = None
-    error = ""
-    try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            code = response.status
-    except urllib.error.HTTPError as e:
-        code = e.code
-    except (urllib.error.URLError, OSError, ValueError) as e:
-        error = str(getattr(e, "reason", e))[:300] or type(e).__name__
+    code, error = _post(delivery.webhook.url, body, headers)
     return _record(delivery, code=code, error=error, duration_ms=int((time.monotonic() - started) * 1000))
+
+
+def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
+    """POST once; the answer's status and, for a failure, its kind ("timeout", "HTTP 5xx"...).
+
+    Only the kind is kept, never the error's text: staff read the delivery log, and "connection refused"
+    against "timed out" for each port tried would map the network Talkies sends from. No redirect is
+    followed (http.client follows none): a 3xx is a failed attempt like any other non-2xx.
+    """
+    try:
+        connection, path = open_connection(url, timeout=TIMEOUT_SECONDS)
+    except DisallowedTarget:
+        return None, "refused: private address"
+    except (socket.gaierror, UnicodeError):
+        return None, "host not found"
+    try:
+        connection.request("POST", path, body=body, headers=headers)
+        with connection.getresponse() as response:
+            code = response.status
+    except TimeoutError:
+        return None, "timeout"
+    except ssl.SSLError:  # includes a certificate that does not match the host name
+        return None, "TLS failed"
+    except http.client.HTTPException:
+        return None, "invalid response"
+    except OSError:
+        return None, "connection failed"
+    finally:
+        connection.close()
+    return code, "" if 200 <= code < 300 else f"HTTP {code // 100}xx"
 
 
 def _record(delivery: WebhookDelivery, *, code: int | None, error: str, duration_ms: int) -> WebhookDelivery:

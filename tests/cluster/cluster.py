@@ -429,8 +429,11 @@ REACTION_POST = "what-did-you-think-of-ballerina"
 TEST_SETTINGS = {
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "CSRF_TRUSTED_ORIGINS": "",
-    # The tests speak plain HTTP to nginx; production cookies are Secure (HTTPS only).
+    # The tests speak plain HTTP to nginx; production cookies are Secure (HTTPS only), plain HTTP is
+    # redirected to HTTPS and browsers are told to insist on it (HSTS): all three are turned off.
     "SECURE_COOKIES": "false",
+    "SECURE_SSL_REDIRECT": "false",
+    "SECURE_HSTS_SECONDS": "0",
     # Each node on one CPU core's worth of processes: the machine runs two nodes, nginx, PostgreSQL…
     "WEB_WORKERS": "1",
     "LOG_LEVEL": "WARNING",

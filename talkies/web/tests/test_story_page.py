@@ -116,7 +116,7 @@ def test_the_audience_card_shows_count_bayesian_stars_liked_share_and_histogram(
     assert '<th scope="row">5 stars</th>' in rows
     assert '<th scope="row">0.5 stars</th>' in rows
     four_stars = rows.split('<th scope="row">4 stars</th>')[1].split("</tr>")[0]
-    assert "--width: 100%" in four_stars and '<span class="bar-count">2</span>' in four_stars
+    assert '<rect class="bar" width="100"' in four_stars and '<span class="bar-count">2</span>' in four_stars
 
 
 def test_a_points_site_shows_the_audience_score_out_of_ten(client, site, story, film):
