@@ -164,7 +164,9 @@ def actor_scope(request: HttpRequest) -> str:
         return f"{site_part}|api-key:{_digest(authorization.encode())}"
     if request.user.is_authenticated:
         return f"{site_part}|user:{request.user.pk}"
-    guest_key = guest_key_from_cookie(request.headers.get(GUEST_TOKEN_HEADER, "") or _body_guest_token(request))
+    guest_token = request.headers.get(GUEST_TOKEN_HEADER, "") or _body_guest_token(request)
+    # Guest tokens are bound to the site that issued them: without a site there is no guest to scope by.
+    guest_key = guest_key_from_cookie(guest_token, site_id=site.pk) if site is not None else ""
     if guest_key:
         return f"{site_part}|guest:{guest_key}"
     return f"{site_part}|address:{client_ip(request)}"
