@@ -5,7 +5,7 @@ they carry no spoiler: inline spoilers are replaced by "[spoiler]" in the HTML t
 when it was written (a feed never renders a body again: that is the write's work, done once), and a
 comment its author marked as a spoiler is replaced by a notice. Only approved comments
 of threads readers can see on the request's site are listed: a draft's thread, another site's thread or a
-removed comment is never in a feed.
+removed comment is never in a feed, nor a reply under a comment the thread hides.
 """
 
 import datetime
@@ -22,7 +22,7 @@ from talkies.lib.markdown import html_without_spoilers, render_markdown, strip_s
 from talkies.stories.models import Story
 
 from .models import Comment, Thread
-from .selectors import visible_threads_q
+from .selectors import under_hidden_comments, visible_threads_q
 
 FEED_SIZE = 50
 SPOILER_NOTICE = "This comment is marked as a spoiler — read it on the site."
@@ -51,8 +51,10 @@ def comment_link(comment: Comment) -> str:
 
 
 def _published_comments(threads: QuerySet[Thread]) -> QuerySet[Comment]:
+    # A reply under a held comment is approved but hidden on the thread with it: hidden here too.
     return (
         Comment.objects.filter(status=Comment.Status.APPROVED, thread__in=threads)
+        .exclude(pk__in=under_hidden_comments(threads))
         .select_related("author", "thread__story")
         .order_by("-created_at", "-id")[:FEED_SIZE]
     )

@@ -137,3 +137,27 @@ def test_a_feed_costs_the_same_queries_for_2_or_40_comments(
     # The thread, then its comments with their authors and stories.
     with django_assert_num_queries(2):
         client.get(f"/feeds/threads/{thread.pk}.atom")
+
+
+@pytest.mark.parametrize("status", [Comment.Status.PENDING, Comment.Status.SHADOWED])
+def test_replies_under_a_comment_the_thread_hides_are_not_in_any_feed(client, thread, reader, second_reader, status):
+    held = comment_create(thread=thread, author=reader, body="Held later")
+    reply = comment_create(thread=thread, author=second_reader, body="A reply under it", parent=held)
+    deeper = comment_create(thread=thread, author=reader, body="Deeper still", parent=reply)
+    shown = comment_create(thread=thread, author=second_reader, body="On its own")
+    Comment.objects.filter(pk=held.pk).update(status=status)
+
+    for feed in (f"/feeds/threads/{thread.pk}.atom", "/feeds/comments.atom"):
+        links = [item["link"] for item in entries(client.get(feed))]
+        assert [link.rsplit("/", 2)[-2] for link in links] == [str(shown.pk)], feed
+    assert reply.pk and deeper.pk
+
+
+def test_replies_under_a_placeholder_stay_in_the_feed_as_on_the_thread(client, thread, reader, second_reader):
+    removed = comment_create(thread=thread, author=reader, body="Removed later")
+    reply = comment_create(thread=thread, author=second_reader, body="Still here", parent=removed)
+    comment_remove(comment=removed, actor=reader)
+
+    links = [item["link"] for item in entries(client.get(f"/feeds/threads/{thread.pk}.atom"))]
+
+    assert [link.rsplit("/", 2)[-2] for link in links] == [str(reply.pk)]
