@@ -38,16 +38,19 @@ WRITES_BETWEEN_KILLS = 40
 CSRF = "a" * 32  # any 32-character token works as long as the cookie and the header agree
 
 SETUP = """
+import datetime
 import json
 from django.test import Client
 from talkies.accounts.models import Site, User
-from talkies.catalogue.models import Film
+from talkies.catalogue.models import Film, ReleaseDate
 from talkies.comments.models import Comment, Thread
 
-site = Site.objects.create(slug="reelnews", name="Reel News")
+site = Site.objects.create(slug="reelnews", name="Reel News", region="US")
 thread = Thread.objects.create(site=site, key="page:durability", title="Kill it and count")
 target = Comment.objects.create(thread=thread, body_source="Vote on me", body_html="<p>Vote on me</p>")
 films = [Film.objects.create(title=f"Film {{n}}", slug=f"film-{{n}}") for n in range({films})]
+for film in films:  # released, so readers may rate it (a film with no date is not yet out)
+    ReleaseDate.objects.create(film=film, region="US", kind=ReleaseDate.Kind.THEATRICAL, date=datetime.date(2025, 6, 6))
 sessions = []
 for n in range({writers}):
     reader = User.objects.create_user(username=f"reader{{n}}", password="x")
