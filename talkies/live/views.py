@@ -1,11 +1,14 @@
 """GET /live/threads/<id>/: a thread's live events, as Server-Sent Events."""
 
+from typing import Any
+
 from asgiref.sync import sync_to_async
 from django.core.handlers.asgi import ASGIRequest
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
+from talkies.accounts.models import Site
 from talkies.comments.api import visible_threads_q
 from talkies.comments.models import Thread
 from talkies.moderation.permissions import Moderator, can_moderate_comments
@@ -54,13 +57,11 @@ async def moderation_events(request: HttpRequest) -> HttpResponseBase:
     if site is None:
         raise Http404("No publication is set up yet.")
     user = await request.auser()
-    moderator = await sync_to_async(Moderator.of_user)(user if user.is_authenticated else None, site)  # type: ignore[arg-type]
+    moderator = await sync_to_async(_moderator_then_hang_up)(user, site)
     if not can_moderate_comments(moderator, site):
         return HttpResponse("Only this site's moderators may follow its queues.", status=403, content_type="text/plain")
     if not isinstance(request, ASGIRequest):
         return HttpResponse(status=204, headers={"X-Talkies-Live": "off: serve with `talkies serve` (ASGI)"})
-    # Reading the session opened a connection for this request, which Django would keep until the stream ends.
-    await sync_to_async(connection.close)()
     after_id = _whole_number(request.headers.get("Last-Event-ID") or request.GET.get("since"))
     response = StreamingHttpResponse(
         moderation_stream(site_id=site.pk, after_id=after_id), content_type="text/event-stream; charset=utf-8"
@@ -68,6 +69,20 @@ async def moderation_events(request: HttpRequest) -> HttpResponseBase:
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
     return response
+
+
+def _moderator_then_hang_up(user: Any, site: Site) -> Moderator:
+    """The request's moderator, if any; then this request's database connection is closed, or Django
+    would keep it (opened to read the session) until the stream ends.
+
+    Runs in the request's sync thread, where `auser()` read the session: `connection` must be looked up
+    there, since Django's connections belong to a thread (looking it up in the event loop and closing it
+    here is the DatabaseError "created in a thread can only be used in that same thread").
+    """
+    try:
+        return Moderator.of_user(user if user.is_authenticated else None, site)
+    finally:
+        connection.close()
 
 
 def _whole_number(value: str | None) -> int | None:
