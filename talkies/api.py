@@ -11,9 +11,13 @@ Also here, because they belong to no single app:
 from dataclasses import dataclass, fields
 from typing import Any, Literal
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.views import defaults
 from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import HttpError, ValidationError
 
@@ -93,6 +97,43 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400 and exc.message.startswith("Cannot parse request body"):
         return error_response(request, 400, "body is not valid JSON: send a JSON object", "body")
     return error_response(request, exc.status_code, exc.message)
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """Django refuses to read a body past DATA_UPLOAD_MAX_MEMORY_SIZE; with DEBUG off it would answer
+    with its HTML 400 page, which no API client can read."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return error_response(request, 413, f"the request body is larger than this server accepts ({limit} bytes)", "body")
+
+
+@api.exception_handler(TooManyFieldsSent)
+def too_many_fields(request: HttpRequest, exc: TooManyFieldsSent) -> HttpResponse:
+    """Past DATA_UPLOAD_MAX_NUMBER_FIELDS parameters, in the query string or a form body."""
+    part = "query" if request.method in ("GET", "HEAD") else "body"
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    return error_response(request, 400, f"the request has more than {limit} parameters", part)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's handler400 (talkies/urls.py): the API's JSON shape under /api/v1/, Django's page elsewhere.
+
+    For what Django refuses before a view runs, such as a query string past DATA_UPLOAD_MAX_NUMBER_FIELDS
+    that a middleware reads first; inside an API view the handlers above answer.
+    """
+    if not request.path.startswith("/api/v1/"):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        return body_too_large(request, exception)
+    if isinstance(exception, TooManyFieldsSent):
+        return too_many_fields(request, exception)
+    return error_response(request, 400, "the request cannot be read", "request")
+
+
+@api.exception_handler(MultiPartParserError)
+def bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    """A multipart body Django cannot split (no boundary, say): the API takes JSON bodies anyway."""
+    return error_response(request, 400, f"the multipart body cannot be read ({exc}): send a JSON object", "body")
 
 
 @api.exception_handler(Http404)

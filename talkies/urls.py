@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from talkies.api import api
+from talkies.api import api, bad_request
 from talkies.embed.scripts import publisher_script
 
 urlpatterns = [
@@ -14,3 +14,6 @@ urlpatterns = [
     path("count.js", publisher_script, {"name": "count.js"}, name="count-script"),
     path("", include("talkies.web.urls")),
 ]
+
+# JSON under /api/v1/ for what Django refuses before a view runs (talkies/api.py); its own page elsewhere.
+handler400 = bad_request
