@@ -8,18 +8,12 @@ and plain HTTP requests play curl, the embed in a browser, and the site's own se
 
 import http.client
 import json
-import os
-import subprocess
-import sys
-import time
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
-from .test_write_queue import free_port, talkies
+from talkies.live.tests.servers import port_of, server_environment, serving, shell_json, talkies
 
-ROOT = Path(__file__).resolve().parents[1]
 ORIGIN = "https://reelnews.example"
 
 SETUP = f"""
@@ -60,45 +54,11 @@ def page_thread(port: int, params: dict[str, str], headers: dict[str, str] | Non
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("thread-squat")
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "TALKIES_TESTING"}}
-    env.update(
-        TALKIES_DATA_DIR=str(data_dir),
-        DJANGO_SETTINGS_MODULE="talkies.settings",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
-        LOG_LEVEL="WARNING",
-    )
-    talkies(env, "migrate", "--no-input")
-    seeded = json.loads(talkies(env, "shell", "-c", SETUP))
-    port = free_port()
-    log_path = data_dir / "server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "talkies.cli", "serve", "--port", str(port), "--workers", "1"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # stopping its group stops granian's workers too
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if request(port, "GET", "/api/v1/embed/counts?site=reelnews")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError(f"talkies serve did not start:\n{log_path.read_text()}")
-            time.sleep(0.2)
-        yield port, seeded["key"]
-    finally:
-        os.killpg(process.pid, 15)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, 9)
-            process.wait()
+    env = server_environment(data_dir)
+    talkies("migrate", "--no-input", env=env)
+    seeded = shell_json(SETUP, env=env)
+    with serving(env, log_path=data_dir / "server.log") as url:
+        yield port_of(url), seeded["key"]
 
 
 def test_a_thread_is_opened_only_from_an_allowed_origin_or_with_the_key_and_the_key_corrects_it(server):

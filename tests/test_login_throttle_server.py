@@ -8,19 +8,15 @@ wait the server named has passed.
 """
 
 import http.client
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from talkies.live.tests.servers import port_of, server_environment, serving, talkies
+
 PASSWORD = "the victim's long passphrase"
 BURST, AT_ONCE, FAILURES_BEFORE_WAIT, WAIT_SECONDS = 40, 4, 3, 4
 
@@ -30,20 +26,6 @@ Site.objects.create(slug="reelnews", name="Reel News")
 User.objects.create_user(username="victim", password={PASSWORD!r})
 print("ok")
 """
-
-
-def talkies(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "talkies.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, f"talkies {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
-    return done.stdout.strip().splitlines()[-1]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def request(port: int, method: str, path: str, *, body: str = "", headers: dict[str, str] | None = None):
@@ -74,51 +56,19 @@ def sign_in(port: int, password: str) -> tuple[int, dict[str, str], str]:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("login-throttle")
-    # TALKIES_TESTING is this suite's (talkies/testing.py): these processes run as a deployment does.
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "TALKIES_TESTING"}}
-    env.update(
-        TALKIES_DATA_DIR=str(data_dir),
-        DJANGO_SETTINGS_MODULE="talkies.settings",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
-        LOG_LEVEL="WARNING",
+    env = server_environment(
+        data_dir,
         RATE_LIMIT_LOGINS_PER_ACCOUNT="",
         RATE_LIMIT_LOGINS_PER_IP="",
         LOGIN_BACKOFF_AFTER_FAILURES=str(FAILURES_BEFORE_WAIT),
         LOGIN_BACKOFF_FIRST_SECONDS=str(WAIT_SECONDS),
         LOGIN_BACKOFF_MAX_SECONDS=str(WAIT_SECONDS),
     )
-    talkies(env, "migrate", "--no-input")
-    talkies(env, "shell", "-c", SETUP)
-    port = free_port()
+    talkies("migrate", "--no-input", env=env)
+    talkies("shell", "-c", SETUP, env=env)
     log_path = data_dir / "server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "talkies.cli", "serve", "--port", str(port), "--workers", "2", "--no-worker"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # stopping its group stops granian's workers too
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if request(port, "GET", "/accounts/login/")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError(f"talkies serve did not start:\n{log_path.read_text()}")
-            time.sleep(0.2)
-        yield port, log_path
-    finally:
-        os.killpg(process.pid, 15)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, 9)
-            process.wait()
+    with serving(env, workers=2, log_path=log_path, serve_args=("--no-worker",)) as url:
+        yield port_of(url), log_path
 
 
 def test_a_burst_of_wrong_passwords_is_throttled_and_the_right_one_waits_for_its_turn(server):

@@ -9,18 +9,13 @@ every 201 must be in the thread's count, and each must have its live event.
 
 import http.client
 import json
-import os
-import socket
-import subprocess
-import sys
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from talkies.live.tests.servers import port_of, server_environment, serving, shell_json, talkies
+
 WRITERS, POSTS_EACH = 128, 3
 
 SETUP = """
@@ -41,20 +36,6 @@ print(thread.comment_count, Comment.objects.filter(thread=thread).count(),
 """
 
 
-def talkies(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "talkies.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, f"talkies {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
-    return done.stdout.strip().splitlines()[-1]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def post(port: int, path: str, body: dict | None = None, timeout: float = 60) -> tuple[int, dict[str, str], bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
@@ -68,52 +49,18 @@ def post(port: int, path: str, body: dict | None = None, timeout: float = 60) ->
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("write-queue")
-    # TALKIES_TESTING is this suite's (talkies/testing.py): these processes run as a deployment does.
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "TALKIES_TESTING"}}
-    env.update(
-        TALKIES_DATA_DIR=str(data_dir),
-        DJANGO_SETTINGS_MODULE="talkies.settings",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
-        LOG_LEVEL="WARNING",
-        RATE_LIMIT_COMMENTS_PER_ACCOUNT="",
-        RATE_LIMIT_COMMENTS_PER_IP="",
+    env = server_environment(
+        data_dir,
         RATE_LIMIT_GUEST_TOKENS_PER_IP="",
         # A queue shorter than the crowd, so that some writes are refused and the refusal is what we check.
         WRITE_QUEUE_LENGTH="16",
         WRITE_WAIT_SECONDS="3",
     )
-    talkies(env, "migrate", "--no-input")
-    seeded = json.loads(talkies(env, "shell", "-c", SETUP))
-    port = free_port()
+    talkies("migrate", "--no-input", env=env)
+    seeded = shell_json(SETUP, env=env)
     log_path = data_dir / "server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "talkies.cli", "serve", "--port", str(port), "--workers", "2"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # stopping its group stops granian's workers too
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if post(port, "/api/v1/guest-token", timeout=5)[0] == 201:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError(f"talkies serve did not start:\n{log_path.read_text()}")
-            time.sleep(0.2)
-        yield port, seeded["thread"], env, log_path
-    finally:
-        os.killpg(process.pid, 15)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, 9)
-            process.wait()
+    with serving(env, workers=2, log_path=log_path) as url:
+        yield port_of(url), seeded["thread"], env, log_path
 
 
 def test_128_writers_at_once_get_a_201_or_a_503_with_retry_after_and_never_a_500(server):
@@ -140,6 +87,8 @@ def test_128_writers_at_once_get_a_201_or_a_503_with_retry_after_and_never_a_500
             assert "try again in" in json.loads(body)["error"]
     landed = statuses.count(201)
     assert landed > 0
-    counted, rows, events = (int(n) for n in talkies(env, "shell", "-c", COUNT.format(thread=thread_id)).split())
+    counted, rows, events = (
+        int(n) for n in talkies("shell", "-c", COUNT.format(thread=thread_id), env=env).splitlines()[-1].split()
+    )
     assert counted == rows == events == landed
     print(f"{landed} landed, {statuses.count(503)} refused with Retry-After, of {len(answers)}")

@@ -25,8 +25,9 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 DEMO_PASSWORD = "talkies-demo"
 
 
-def server_environment(data_dir: Path, *, redis_url: str = "") -> dict[str, str]:
-    """The environment of a server (and of the commands preparing its database) on `data_dir`."""
+def server_environment(data_dir: Path, *, redis_url: str = "", **settings: str) -> dict[str, str]:
+    """The environment of a server (and of the commands preparing its database) on `data_dir`; `settings`
+    are environment settings of the test's own (talkies/settings.py reads them), set last."""
     # TALKIES_TESTING is this suite's (talkies/testing.py): a server runs with the settings a deployment has.
     left_out = {"DATABASE_URL", "REDIS_URL", "TALKIES_TESTING"}
     env = {key: value for key, value in os.environ.items() if key not in left_out}
@@ -42,6 +43,7 @@ def server_environment(data_dir: Path, *, redis_url: str = "") -> dict[str, str]
     )
     if redis_url:
         env["REDIS_URL"] = redis_url
+    env.update(settings)
     return env
 
 
@@ -61,6 +63,17 @@ def talkies(*args: str, env: dict[str, str]) -> str:
     return done.stdout
 
 
+def shell_json(script: str, *, env: dict[str, str]) -> dict:
+    """Run a `talkies shell -c` script whose last printed line is JSON (what it seeded); that JSON."""
+    return json.loads(talkies("shell", "-c", script, env=env).strip().splitlines()[-1])
+
+
+def port_of(base_url: str) -> int:
+    port = urllib.parse.urlsplit(base_url).port
+    assert port is not None, base_url
+    return port
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -68,13 +81,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(env: dict[str, str], *, workers: int = 1, log_path: Path) -> Iterator[str]:
-    """Run `talkies serve` until the block ends; yields its base URL once it accepts connections."""
+def serving(
+    env: dict[str, str], *, workers: int = 1, log_path: Path, serve_args: tuple[str, ...] = ()
+) -> Iterator[str]:
+    """Run `talkies serve` (with `serve_args`, e.g. `--no-worker`) until the block ends; yields its base URL
+    once it accepts connections."""
     port = free_port()
     with open(log_path, "w") as log:
         # A session of its own, so stopping it stops granian's worker processes with it.
         server = subprocess.Popen(
-            [sys.executable, "-m", "talkies.cli", "serve", "--port", str(port), "--workers", str(workers)],
+            [sys.executable, "-m", "talkies.cli", "serve", "--port", str(port), "--workers", str(workers), *serve_args],
             cwd=REPO_ROOT,
             env=env,
             stdout=log,
