@@ -16,7 +16,6 @@ import http.client
 import json
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -28,7 +27,8 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from talkies.live.tests.servers import REPO_ROOT, free_port, server_environment, shell_json, talkies
+
 WRITERS = 16
 FILMS = 3
 KILLS = 3
@@ -77,20 +77,6 @@ print(json.dumps({
 """
 
 
-def talkies(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "talkies.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, f"talkies {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
-    return done.stdout.strip().splitlines()[-1]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def request(port: int, method: str, path: str, body: dict, session: str) -> tuple[int, dict]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     headers = {
@@ -120,7 +106,7 @@ class Server:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 self.command,
-                cwd=ROOT,
+                cwd=REPO_ROOT,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -168,19 +154,14 @@ class Ledger:
 
 @pytest.fixture
 def deployment(tmp_path):
-    # TALKIES_TESTING is this suite's (talkies/testing.py): these processes run as a deployment does.
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "TALKIES_TESTING"}}
-    env.update(
-        TALKIES_DATA_DIR=str(tmp_path),
-        DJANGO_SETTINGS_MODULE="talkies.settings",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
-        LOG_LEVEL="WARNING",
+    env = server_environment(
+        tmp_path,
         **{
             f"RATE_LIMIT_{name}_PER_{who}": "" for name in ("COMMENTS", "VOTES", "RATINGS") for who in ("ACCOUNT", "IP")
         },
     )
-    talkies(env, "migrate", "--no-input")
-    seeded = json.loads(talkies(env, "shell", "-c", SETUP.format(writers=WRITERS, films=FILMS)))
+    talkies("migrate", "--no-input", env=env)
+    seeded = shell_json(SETUP.format(writers=WRITERS, films=FILMS), env=env)
     server = Server(env, tmp_path / "server.log")
     server.start()
     try:
@@ -249,7 +230,7 @@ def test_every_acknowledged_write_survives_kill_9_of_the_whole_server(deployment
 
     with sqlite3.connect(database) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-    state = json.loads(talkies(env, "shell", "-c", STATE % seeded["target"]))
+    state = shell_json(STATE % seeded["target"], env=env)
     for index, ledger in enumerate(ledgers):
         user = seeded["readers"][index]["user"]
         for pk, body in ledger.comments.items():
@@ -258,5 +239,5 @@ def test_every_acknowledged_write_survives_kill_9_of_the_whole_server(deployment
         for film, history in ledger.ratings.items():
             stored = state["ratings"].get(f"{user}:{film}")
             assert stored in history, f"reader {index}'s rating of {film} is {stored}, not one of {history}"
-    assert "no drift" in talkies(env, "scores", "check")
+    assert "no drift" in talkies("scores", "check", env=env)
     print(f"{sum(ledger.acknowledged for ledger in ledgers)} acknowledged writes survived {KILLS} kills")

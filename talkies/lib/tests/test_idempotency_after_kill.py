@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from talkies.lib.tests.test_ratelimit_across_processes import CSRF, ROOT, free_port, talkies
+from talkies.lib.tests.test_ratelimit_across_processes import CSRF
+from talkies.live.tests.servers import REPO_ROOT, free_port, server_environment, shell_json, talkies
 
 CLIENTS = 6
 # How many looks at the database the test takes, at most, for a comment committed but not yet answered.
@@ -47,19 +48,14 @@ print(json.dumps({"thread": thread.pk, "session": client.cookies["sessionid"].va
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory) -> tuple[Path, dict[str, str], dict]:
     data_dir = tmp_path_factory.mktemp("idempotency-kill")
-    left_out = {"DATABASE_URL", "REDIS_URL", "TALKIES_TESTING"}
-    env = {key: value for key, value in os.environ.items() if key not in left_out}
-    env.update(
-        TALKIES_DATA_DIR=str(data_dir),
-        DJANGO_SETTINGS_MODULE="talkies.settings",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
-        LOG_LEVEL="WARNING",
+    env = server_environment(
+        data_dir,
         # The posts here are many and fast on purpose: no limit should refuse them.
         RATE_LIMIT_COMMENTS_PER_ACCOUNT="",
         RATE_LIMIT_COMMENTS_PER_IP="",
     )
-    talkies(env, "migrate", "--no-input")
-    seeded = json.loads(talkies(env, "shell", "-c", SETUP).strip().splitlines()[-1])
+    talkies("migrate", "--no-input", env=env)
+    seeded = shell_json(SETUP, env=env)
     return data_dir, env, seeded
 
 
@@ -68,7 +64,7 @@ def start_server(data_dir: Path, env: dict[str, str], thread_id: int) -> tuple[s
     with (data_dir / f"server-{port}.log").open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "talkies.cli", "serve", "--port", str(port), "--workers", "2"],
-            cwd=ROOT,
+            cwd=REPO_ROOT,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -10,7 +10,6 @@ one counter, which must add up exactly.
 
 import http.client
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -24,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
+from talkies.live.tests.servers import REPO_ROOT, port_of, server_environment, serving, shell_json, talkies
+
 # Hourly limits: a window's end falls at most once in a run, so wait_for_a_fresh_window seldom sleeps.
 COMMENTS, LIMIT = 5, 3
 PASSWORD = "x"  # the seeded accounts' password
@@ -81,26 +81,12 @@ for _ in range({times!r}):
 """
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     """A migrated SQLite database in a data directory, and the environment of a deployment on it."""
     data_dir = tmp_path_factory.mktemp("ratelimit-processes")
-    # TALKIES_TESTING is this suite's (talkies/testing.py): these processes run as a deployment does.
-    left_out = {"DATABASE_URL", "REDIS_URL", "TALKIES_TESTING"}
-    env = {key: value for key, value in os.environ.items() if key not in left_out}
-    env.update(
-        TALKIES_DATA_DIR=str(data_dir),
-        DJANGO_SETTINGS_MODULE="talkies.settings",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
-        LOG_LEVEL="WARNING",
+    env = server_environment(
+        data_dir,
         # Every request comes from 127.0.0.1: where a limit is per account, the address's is off, so that
         # only the account's counts; guest tokens and registrations are limited per address only.
         RATE_LIMIT_COMMENTS_PER_ACCOUNT=f"{COMMENTS}/h",
@@ -116,48 +102,16 @@ def deployment(tmp_path_factory) -> tuple[Path, dict[str, str]]:
         RATE_LIMIT_LOGINS_PER_ACCOUNT=f"{LIMIT}/h",
         RATE_LIMIT_LOGINS_PER_IP="",
     )
-    talkies(env, "migrate", "--no-input")
+    talkies("migrate", "--no-input", env=env)
     return data_dir, env
-
-
-def talkies(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "talkies.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, f"talkies {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
 
 
 @pytest.fixture(scope="module")
 def server(deployment):
     data_dir, env = deployment
-    seeded = json.loads(talkies(env, "shell", "-c", SETUP).strip().splitlines()[-1])
-    port = free_port()
-    log_path = data_dir / "server.log"
-    with log_path.open("wb") as log:
-        # A session of its own, so stopping it stops granian's worker processes with it.
-        process = subprocess.Popen(
-            [sys.executable, "-m", "talkies.cli", "serve", "--port", str(port), "--workers", "2"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while request(port, "GET", f"/api/v1/threads/{seeded['thread']}") is None:
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError(f"talkies serve did not start:\n{log_path.read_text()}")
-            time.sleep(0.2)
-        yield port, seeded
-    finally:
-        os.killpg(process.pid, 15)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, 9)
-            process.wait()
+    seeded = shell_json(SETUP, env=env)
+    with serving(env, workers=2, log_path=data_dir / "server.log") as url:
+        yield port_of(url), seeded
 
 
 def request(
@@ -318,7 +272,7 @@ def test_increments_from_racing_processes_add_up_exactly(deployment):
     racers = [
         subprocess.Popen(
             [sys.executable, "-m", "talkies.cli", "shell", "-c", increment(start=start, times=each)],
-            cwd=ROOT,
+            cwd=REPO_ROOT,
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -329,5 +283,6 @@ def test_increments_from_racing_processes_add_up_exactly(deployment):
     outputs = [racer.communicate(timeout=120)[0] for racer in racers]
     assert [racer.returncode for racer in racers] == [0] * processes, outputs
 
-    total = talkies(env, "shell", "-c", 'from django.core.cache import caches; print(caches["ratelimit"].get("raced"))')
+    read_total = 'from django.core.cache import caches; print(caches["ratelimit"].get("raced"))'
+    total = talkies("shell", "-c", read_total, env=env)
     assert int(total.strip().splitlines()[-1]) == processes * each
