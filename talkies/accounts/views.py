@@ -74,14 +74,14 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(next_url or "home")
     form = RegisterForm(request.POST or None)
-    status = 200
+    status, retry_after = 200, None
     if request.method == "POST":
         status = 400
         try:
             enforce_rate_limit(request, "register", actor=None, field="username")
         except RateLimited as error:
             form.add_error(None, error.message)  # the form is shown again with what was typed
-            status = error.status_code
+            status, retry_after = error.status_code, error.retry_after
         else:
             if form.is_valid():
                 with transaction.atomic():  # the account and the email it is owed, or neither
@@ -90,7 +90,10 @@ def register(request: HttpRequest) -> HttpResponse:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(request, f"Welcome! We sent a link to {user.email}: open it to confirm your address.")
                 return redirect(next_url or "home")
-    return render(request, "accounts/register.html", {"form": form, "next": next_url}, status=status)
+    response = render(request, "accounts/register.html", {"form": form, "next": next_url}, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)  # as the API's 429s and sign-in's say it
+    return response
 
 
 def verify_email(request: HttpRequest, token: str) -> HttpResponse:

@@ -118,6 +118,7 @@ def test_registering_too_often_from_one_address_is_refused_keeping_the_form(clie
     response = register(client, username="another", email="another@example.com")
 
     assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600
     page = response.content.decode()
     assert "you are creating accounts too fast: try again in" in page and 'value="another"' in page
     assert not User.objects.filter(username="another").exists()
