@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from talkies.accounts.models import Site, User
 from talkies.catalogue.models import Film
 from talkies.lib.scoring import AudienceScore, critic_audience_divergence
-from talkies.ratings.permissions import rating_opens_on
+from talkies.ratings.permissions import rating_opens_on, rating_refusal
 from talkies.ratings.selectors import film_audience_scores, ratings_of_reader
 from talkies.stories.selectors import CriticSide, critic_sides
 
@@ -27,6 +27,8 @@ class FilmScorecard:
     my_rating: int | None
     # The day rating opens on this site while that is still in the future; None when readers may rate.
     rating_opens_on: datetime.date | None
+    # Why readers may not rate the film yet (a sentence), e.g. no announced release date; None when they may.
+    rating_closed_because: str | None = None
 
     @property
     def divergence(self) -> Divergence | None:
@@ -62,6 +64,7 @@ def film_scorecards(
                 audience=audience[film.pk],
                 my_rating=mine.get(film.pk),
                 rating_opens_on=opens if opens is not None and today < opens else None,
+                rating_closed_because=rating_refusal(site=site, film=film, today=today),
             )
         )
     return cards

@@ -87,6 +87,15 @@ def test_before_release_the_widget_says_when_rating_opens(reader_client, site, e
     assert 'type="radio"' not in block
 
 
+def test_a_film_with_no_announced_release_date_offers_no_stars(reader_client, site):
+    Film.objects.create(title="Untitled Sequel", slug="untitled-sequel")
+
+    block = widget(reader_client.get("/films/untitled-sequel/").content.decode(), "untitled-sequel")
+
+    assert "Untitled Sequel has no announced release date: rating opens when it is released." in block
+    assert 'type="radio"' not in block
+
+
 def test_rating_before_release_is_refused_by_the_service_with_its_reason(reader_client, reader):
     upcoming = Film.objects.create(title="Upcoming", slug="upcoming")
     release(upcoming, timezone.localdate() + datetime.timedelta(days=20))
