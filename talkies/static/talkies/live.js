@@ -420,23 +420,63 @@
     "comment.rejected": onRemoved,
     "comment.voted": onVoted,
   };
-  // EventSource reconnects by itself, sending the last event's id as Last-Event-ID, and the server
-  // replays whatever this page missed meanwhile.
-  var source = new EventSource(script.dataset.stream);
-  Object.keys(handlers).forEach(function (kind) {
-    source.addEventListener(kind, function (event) {
-      handlers[kind](JSON.parse(event.data));
+  // EventSource reconnects by itself after a dropped connection, sending the last event's id as
+  // Last-Event-ID, and the server replays whatever this page missed meanwhile. A refusal (429 or 503 while
+  // the server sheds streams) closes it for good instead: the page opens it again after a wait that
+  // doubles from 30 s to 10 min, with jitter, resuming after the last event it saw (?since=).
+  var lastEventId = "";
+  var refusals = 0;
+  var current = null;
+
+  function resumingUrl() {
+    var url = script.dataset.stream;
+    if (!/^[0-9]{1,18}$/.test(lastEventId)) {
+      return url;
+    }
+    return url + (url.indexOf("?") === -1 ? "?" : "&") + "since=" + lastEventId;
+  }
+
+  function reopenDelay() {
+    var ceiling = Math.min(600000, 30000 * Math.pow(2, Math.min(refusals, 20)));
+    return Math.round(ceiling / 2 + (ceiling / 2) * Math.random());
+  }
+
+  function open() {
+    var source = new EventSource(resumingUrl());
+    current = source;
+    Object.keys(handlers).forEach(function (kind) {
+      source.addEventListener(kind, function (event) {
+        lastEventId = event.lastEventId || lastEventId;
+        handlers[kind](JSON.parse(event.data));
+      });
     });
-  });
-  source.addEventListener("reload", function (event) {
-    source.close();
-    thread.dataset.live = "closed";
-    offerReload(JSON.parse(event.data).reason);
-  });
-  source.addEventListener("open", function () {
-    thread.dataset.live = "connected";
-  });
-  source.addEventListener("error", function () {
-    thread.dataset.live = source.readyState === EventSource.CLOSED ? "closed" : "reconnecting";
-  });
+    source.addEventListener("reload", function (event) {
+      source.close();
+      current = null;
+      thread.dataset.live = "closed";
+      offerReload(JSON.parse(event.data).reason);
+    });
+    source.addEventListener("open", function () {
+      refusals = 0;
+      thread.dataset.live = "connected";
+    });
+    source.addEventListener("error", function () {
+      if (source.readyState !== EventSource.CLOSED) {
+        thread.dataset.live = "reconnecting";
+        return;
+      }
+      thread.dataset.live = "closed";
+      if (current !== source) {
+        return;
+      }
+      var wait = reopenDelay();
+      refusals += 1;
+      window.setTimeout(function () {
+        if (current === source) {
+          open();
+        }
+      }, wait);
+    });
+  }
+  open();
 })();

@@ -5,6 +5,7 @@
 import { articleOf } from "./dom.js";
 import { liveUrl } from "./paths.js";
 import { withoutViewerFields } from "./permissions.js";
+import { reopenDelay, resumingUrl } from "./reopen.js";
 import { applyEdit, applyVotes, insert, removeComment, updateLiveBar } from "./thread.js";
 import { shouldWait } from "./tree.js";
 
@@ -32,18 +33,46 @@ export function showPending(ctx) {
  * @param {() => void} reload
  */
 export function listen(ctx, reload) {
-  const { t, state, announce } = ctx;
-  if (!window.EventSource || state.source) {
+  if (!window.EventSource || ctx.state.source) {
     return;
   }
-  // EventSource reconnects with Last-Event-ID, and the server replays what was missed.
-  const source = new EventSource(liveUrl(ctx.origin, state.thread.id, ctx.site));
+  open(ctx, reload, 0, "");
+}
+
+/**
+ * @param {Context} ctx
+ * @param {() => void} reload
+ * @param {number} refusals how many times in a row the stream was refused
+ * @param {string} lastEventId the last event this panel saw, to resume after
+ */
+function open(ctx, reload, refusals, lastEventId) {
+  const { t, state, announce } = ctx;
+  // EventSource reconnects with Last-Event-ID after a dropped connection, and the server replays what was
+  // missed; a refusal (429, 503) closes it for good, so it is opened again after a growing wait.
+  const source = new EventSource(resumingUrl(liveUrl(ctx.origin, state.thread.id, ctx.site), lastEventId));
   state.source = source;
+  source.addEventListener("open", () => {
+    refusals = 0;
+  });
+  source.addEventListener("error", () => {
+    if (source.readyState !== EventSource.CLOSED || state.source !== source) {
+      return;
+    }
+    window.setTimeout(() => {
+      if (state.source === source) {
+        open(ctx, reload, refusals + 1, lastEventId);
+      }
+    }, reopenDelay(refusals));
+  });
   /**
    * @param {string} kind
    * @param {(data: any) => void} handle
    */
-  const on = (kind, handle) => source.addEventListener(kind, (event) => handle(JSON.parse(/** @type {MessageEvent} */ (event).data)));
+  const on = (kind, handle) =>
+    source.addEventListener(kind, (event) => {
+      lastEventId = /** @type {MessageEvent} */ (event).lastEventId || lastEventId;
+      handle(JSON.parse(/** @type {MessageEvent} */ (event).data));
+    });
   // The stream goes to every reader alike: what it might say about permissions is not about this one.
   const arrived = (/** @type {{comment: Comment}} */ { comment }) => {
     if (shouldWait(state.nodes, state.pending, comment)) {
