@@ -39,7 +39,7 @@ User.objects.create_user(username={reader!r}, password={password!r})
 """
 
 ARTICLE = """<!doctype html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>What did you think of Ballerina?</title></head>
+<html lang="{lang}"><head><meta charset="utf-8">{head}<title>What did you think of Ballerina?</title></head>
 <body><main>
 <h1>What did you think of Ballerina?</h1>
 <p><span data-talkies-count="{key}" data-talkies-count-of="both"></span></p>
@@ -49,6 +49,13 @@ ARTICLE = """<!doctype html>
 <script src="{talkies}/static/embed/embed.js" data-site="{site}" data-film="ballerina" async></script>
 <script src="{talkies}/static/embed/count.js" data-site="{site}" async></script>
 </body></html>"""
+
+# A host page as strict as docs/embedding.md lets it be: Talkies' origin for scripts and connections, and
+# no inline style at all (the panel's stylesheet is a constructed one, which style-src does not govern).
+STRICT_HOST_POLICY = (
+    '<meta http-equiv="Content-Security-Policy" content="default-src \'self\'; script-src {talkies}; '
+    "connect-src {talkies}; style-src 'self'; img-src 'self' data:; object-src 'none'\">"
+)
 
 
 @pytest.fixture(scope="module")
@@ -67,14 +74,20 @@ def talkies_url(publisher, tmp_path_factory) -> Iterator[str]:
     talkies("shell", "-c", setup, env=env)
     with serving(env, workers=1, log_path=data_dir / "server.log") as url:
         # The same article four ways: in English, in French, for a member signed in by SSO, far down a page.
-        for path, lang, placeholder_attributes in (
-            ("/ballerina", "en", ""),
-            ("/fr/ballerina", "fr", ""),
-            ("/member/ballerina", "en", f' data-sso="{sso_for_member()}"'),
-            ("/long-read", "en", ' style="margin-top: 4000px"'),
+        for path, lang, placeholder_attributes, head in (
+            ("/ballerina", "en", "", ""),
+            ("/fr/ballerina", "fr", "", ""),
+            ("/member/ballerina", "en", f' data-sso="{sso_for_member()}"', ""),
+            ("/long-read", "en", ' style="margin-top: 4000px"', ""),
+            ("/strict-csp", "en", "", STRICT_HOST_POLICY.format(talkies=url)),
         ):
             publisher.pages[path] = ARTICLE.format(
-                lang=lang, key=THREAD_KEY, talkies=url, site=SITE, placeholder_attributes=placeholder_attributes
+                lang=lang,
+                key=THREAD_KEY,
+                talkies=url,
+                site=SITE,
+                placeholder_attributes=placeholder_attributes,
+                head=head,
             )
         seed_conversation(url, publisher.origin)
         yield url
@@ -163,6 +176,23 @@ def test_the_panel_renders_scores_and_the_thread_in_its_shadow_root_talking_only
             f"\nembed: first render of the panel {rendered_after:.0f} ms after navigation; "
             f"{len(requests_seen)} requests in all, {len(panel_requests)} API reads for the panel"
         )
+
+
+def test_under_a_host_policy_without_unsafe_inline_the_panel_is_styled_and_nothing_is_refused(
+    talkies_url, publisher, page
+):
+    page.add_init_script(
+        "window.violations = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " (e) => window.violations.push(e.violatedDirective + ' ' + e.blockedURI), true);"
+    )
+    page.goto(publisher.origin + "/strict-csp")  # not open_article: its wait_for_function needs eval
+    expect(panel(page).get_by_text("The snow fight is the best in the series.")).to_be_visible()
+    status_position = page.evaluate(
+        "getComputedStyle(document.querySelector('[data-talkies]').shadowRoot.querySelector('.sr')).position"
+    )
+    assert status_position == "absolute"  # the panel's stylesheet applies
+    assert page.evaluate("window.violations") == []
 
 
 def test_a_panel_far_down_the_page_loads_only_when_the_reader_scrolls_near_and_its_room_is_kept(

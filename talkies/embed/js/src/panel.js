@@ -11,6 +11,28 @@ import { postedMessage } from "./moderation.js";
 import { canonicalUrl, commentsPath, threadLookupPath } from "./paths.js";
 import { scoreCards } from "./scores.js";
 import { CSS } from "./styles.js";
+
+/** @type {CSSStyleSheet | null} */
+let sharedSheet = null;
+
+/**
+ * The panel's stylesheet: a constructed one adopted by the shadow root where the browser can (every
+ * current one), which a host page's Content-Security-Policy does not govern, so hosts need no
+ * `style-src 'unsafe-inline'`; else a <style> element, returned to be put in the root.
+ * @param {ShadowRoot} root
+ * @returns {HTMLElement[]}
+ */
+function styleFor(root) {
+  if ("adoptedStyleSheets" in root && typeof CSSStyleSheet.prototype.replaceSync === "function") {
+    sharedSheet = sharedSheet || new CSSStyleSheet();
+    if (!sharedSheet.cssRules.length) {
+      sharedSheet.replaceSync(CSS);
+    }
+    root.adoptedStyleSheets = [sharedSheet];
+    return [];
+  }
+  return [el("style", "", CSS)];
+}
 import { fillList, insert, sortControl } from "./thread.js";
 
 /** @typedef {import("./types.js").Context} Context */
@@ -69,7 +91,7 @@ function start(host, config, options, t, lookup) {
 
   const status = el("p", { className: "sr", role: "status", "aria-live": "polite" });
   const panel = el("section", { className: "panel", "aria-label": t("panel"), lang: t.lang }, el("p", "muted", t("loading")));
-  root.replaceChildren(el("style", "", CSS), panel, status);
+  root.replaceChildren(...styleFor(root), panel, status);
   followTheme(panel, options.theme);
   // Signing in or out (here, or in another panel on the page) changes what every form asks for.
   auth.listeners.add(() => panel.querySelectorAll(".account, form.composer").forEach((node) => /** @type {import("./types.js").Drawable} */ (node).draw()));
