@@ -28,8 +28,9 @@ from talkies.live.tests.servers import REPO_ROOT, free_port, server_environment,
 
 CLIENTS = 6
 # How many looks at the database the test takes, at most, for a comment committed but not yet answered.
-ROUNDS = 5
 LOOKS = 20000
+# How many kills it tries, at most, before one lands between a commit and its answer.
+ROUNDS = 5
 
 SETUP = """
 import json
