@@ -5,9 +5,11 @@ from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 
+from talkies.lib.errors import ServiceError
 from talkies.lib.ratelimit import RateLimited, enforce_rate_limit
 
 from .login_backoff import SignInDelayed, check_sign_in_allowed, clear_failed_sign_ins, record_failed_sign_in
+from .lookalike_names import refuse_lookalike
 from .models import User
 
 NOTIFY_LABEL = "Email me when someone replies to me or mentions me"
@@ -23,6 +25,14 @@ class RegisterForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email", "notify_replies")
+
+    def clean_username(self) -> str:
+        username: str = super().clean_username()
+        try:
+            refuse_lookalike(username, field="username")
+        except ServiceError as error:
+            raise ValidationError(f"{capfirst(error.message)}.", code="lookalike") from error
+        return username
 
 
 class AccountSettingsForm(forms.ModelForm):

@@ -7,6 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from talkies.accounts.actors import Actor, as_actor
+from talkies.accounts.lookalike_names import refuse_lookalike
 from talkies.accounts.models import Site, User
 from talkies.catalogue.models import Film
 from talkies.lib.errors import PermissionDenied, ServiceError
@@ -82,6 +83,7 @@ def comment_create(
             raise ServiceError("guest_name", "guest_name is empty: say what name to show with your comment")
         if len(guest_name) > GUEST_NAME_MAX:
             raise ServiceError("guest_name", f"guest_name is too long (the maximum is {GUEST_NAME_MAX} characters)")
+        refuse_lookalike(guest_name, field="guest_name")
         if not actor.is_guest:
             raise ServiceError("guest_token", "guest_token is missing: guests need one to post")
     if not thread_is_open(thread):

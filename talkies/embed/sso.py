@@ -6,6 +6,7 @@ import secrets
 
 from django.db import IntegrityError, transaction
 
+from talkies.accounts.lookalike_names import refuse_lookalike
 from talkies.accounts.models import Site, User
 from talkies.lib.errors import Unauthorized
 
@@ -26,6 +27,9 @@ def sso_sign_in(*, site: Site, sso: str) -> User:
         vouched = read_sso(sso, secret=secret)
     except BadToken as e:
         raise Unauthorized("sso", str(e)) from e
+    # The host site vouches for who the reader is, not that their name cannot pass for someone else's here.
+    existing = SsoIdentity.objects.filter(site=site, external_id=vouched.id).values_list("user_id", flat=True)
+    refuse_lookalike(vouched.name, field="name", user_id=existing.first())
     with transaction.atomic():
         identity = SsoIdentity.objects.select_related("user").filter(site=site, external_id=vouched.id).first()
         if identity is None:
