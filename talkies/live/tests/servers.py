@@ -184,9 +184,17 @@ class SseEvent:
 class EventStream:
     """A raw SSE connection read line by line (http.client decodes the chunked transfer)."""
 
-    def __init__(self, base_url: str, path: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, base_url: str, path: str, headers: dict[str, str] | None = None, *, source_address: str = ""
+    ) -> None:
         parsed = urllib.parse.urlsplit(base_url)
-        self.connection = http.client.HTTPConnection(parsed.hostname or "127.0.0.1", parsed.port, timeout=10)
+        # `source_address` (any 127.x on Linux) makes the stream come from another client address.
+        self.connection = http.client.HTTPConnection(
+            parsed.hostname or "127.0.0.1",
+            parsed.port,
+            timeout=10,
+            source_address=(source_address, 0) if source_address else None,
+        )
         self.connection.request("GET", path, headers={"Accept": "text/event-stream", **(headers or {})})
         self.response = self.connection.getresponse()
 
