@@ -434,7 +434,7 @@ def comment_counts(*, site: Site, refs: list[str]) -> dict[str, int]:
     """
     if len(refs) > MAX_COUNTED_THREADS:
         raise ServiceError("thread", f"ask for at most {MAX_COUNTED_THREADS} threads at once, not {len(refs)}")
-    ids = [int(ref) for ref in refs if ref.isdigit() and len(ref) < 19]  # beyond any id column otherwise
+    ids = [int(ref) for ref in refs if ref.isascii() and ref.isdigit() and len(ref) < 19]  # "²" is a digit to isdigit()
     found = Thread.objects.filter(visible_threads_q(site)).filter(Q(pk__in=ids) | Q(key__in=refs))
     by_ref: dict[str, int] = {}
     for pk, key, count in found.values_list("pk", "key", "comment_count"):

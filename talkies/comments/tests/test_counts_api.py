@@ -38,6 +38,11 @@ def test_it_counts_comments_by_thread_id_and_by_key(client, thread, page_thread,
     }
 
 
+def test_digits_that_are_not_ascii_are_a_key_not_an_id(client, site):
+    # str.isdigit() accepts "²" and "٣", which int() then refuses: that was a 500.
+    assert counts(client, "%C2%B2", "%D9%A3").json() == {"counts": {"²": {"comments": 0}, "٣": {"comments": 0}}}
+
+
 def test_unknown_threads_count_zero_rather_than_failing(client, site):
     assert counts(client, "https://nowhere.example/", "99999").json() == {
         "counts": {"https://nowhere.example/": {"comments": 0}, "99999": {"comments": 0}}
