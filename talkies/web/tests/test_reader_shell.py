@@ -207,5 +207,5 @@ def test_ids_the_shell_did_not_show_give_nothing_away(reader_client, story, thre
     elsewhere = story_create(site=site, kind="news", title="Another story", body="", films=[])
     other = comment_create(thread=thread_for_story(story=elsewhere), author=reader, body="On another story")
     state_url = reverse("story-reader-state", kwargs={"slug": story.slug})
-    parts = reader_client.get(f"{state_url}?shown={hidden.pk},{other.pk},x,-1,{'9' * 30}").json()["parts"]
+    parts = reader_client.get(f"{state_url}?shown={hidden.pk},{other.pk},x,-1,{'9' * 30},%C2%B2").json()["parts"]
     assert set(parts) == {"account"}

@@ -155,7 +155,7 @@ def _author_id(value: str) -> int | None:
     value = value.strip()
     if not value:
         return None
-    if value.isdigit():
+    if value.isascii() and value.isdigit() and len(value) <= 18:  # "²" is a username, not an id
         return int(value)
     return User.objects.filter(username__iexact=value).values_list("pk", flat=True).first() or 0
 

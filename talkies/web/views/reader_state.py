@@ -127,7 +127,7 @@ def _rating_parts(request: SiteRequest, story: Story, context: dict) -> dict[str
 def _shown_ids(request: SiteRequest, name: str) -> list[int]:
     ids = []
     for value in request.GET.get(name, "").split(",")[:MAX_SHOWN]:
-        if value.isdigit() and len(value) <= 18:
+        if value.isascii() and value.isdigit() and len(value) <= 18:  # isdigit() alone takes "²"
             ids.append(int(value))
     return ids
 
